@@ -1,0 +1,25 @@
+// Bundles the CLI into two CommonJS files: a lean entry that serves `mfavault code` without loading
+// commander, prompts or typage, and the full command set, required only when something else is asked.
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  minify: process.env.MFAVAULT_BUILD_DEBUG !== "1",
+  legalComments: "none",
+  logLevel: "warning",
+  // A native addon: resolved from node_modules at run time, never bundled.
+  // Heavy or interactive parts stay in node_modules and load on first use (dynamic import), so the
+  // code path never parses them; the native keyring addon cannot be bundled at all.
+  external: ["@napi-rs/keyring", "age-encryption", "@inquirer/prompts", "clipboardy"],
+  define: { "import.meta.url": "__import_meta_url" },
+  banner: { js: "var __import_meta_url=require('url').pathToFileURL(__filename).href;" },
+};
+await Promise.all([
+  build({ ...common, entryPoints: ["src/main.ts"], outfile: "dist/mfavault.cjs" }),
+  build({ ...common, entryPoints: ["src/cli.ts"], outfile: "dist/cli.cjs" }),
+]);

@@ -1,0 +1,70 @@
+// The age X25519 recipient type (spec §X25519), on node:crypto: wrapping and unwrapping the file key.
+import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from "node:crypto";
+import { badInput } from "../core/errors.js";
+import { decodeB64NoPad, encodeB64NoPad, type Stanza } from "./age-header.js";
+
+const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
+const LABEL = "age-encryption.org/v1/X25519";
+const ZERO_NONCE = Buffer.alloc(12);
+
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+/** The KeyObject for a secret scalar, made once per secret (each one costs a DER parse in OpenSSL). */
+export function x25519PrivateKey(secret: Uint8Array): KeyObject {
+  let key = keyObjects.get(secret);
+  if (!key) {
+    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+    keyObjects.set(secret, key);
+  }
+  return key;
+}
+
+function x25519PublicKey(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+}
+
+export function x25519PublicBytes(secret: Uint8Array): Buffer {
+  return createPublicKey(x25519PrivateKey(secret)).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+}
+
+function sharedSecret(privateKey: KeyObject, peer: Uint8Array): Buffer {
+  let shared: Buffer;
+  try {
+    shared = diffieHellman({ privateKey, publicKey: x25519PublicKey(peer) });
+  } catch {
+    throw badInput("age X25519 stanza: invalid ephemeral share");
+  }
+  if (shared.every((b) => b === 0)) throw badInput("age X25519 stanza: low-order ephemeral share");
+  return shared;
+}
+
+function wrapKey(shared: Buffer, share: Uint8Array, recipient: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync("sha256", shared, Buffer.concat([share, recipient]), LABEL, 32));
+}
+
+export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Stanza {
+  const { privateKey, publicKey } = generateKeyPairSync("x25519");
+  const share = publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+  const key = wrapKey(sharedSecret(privateKey, recipient), share, recipient);
+  const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
+  const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
+  return { args: ["X25519", encodeB64NoPad(share)], body };
+}
+
+/** The file key if this stanza was made for `secret`, null if it was made for someone else. */
+export function unwrapX25519(stanza: Stanza, secret: Uint8Array, ourPublic: Uint8Array): Buffer | null {
+  if (stanza.args[0] !== "X25519") return null;
+  if (stanza.args.length !== 2) throw badInput("age X25519 stanza: wrong number of arguments");
+  const share = decodeB64NoPad(stanza.args[1]!, "X25519 share");
+  if (share.length !== 32) throw badInput("age X25519 stanza: share is not 32 bytes");
+  if (stanza.body.length !== 32) throw badInput("age X25519 stanza: body is not 32 bytes");
+  const key = wrapKey(sharedSecret(x25519PrivateKey(secret), share), share, ourPublic);
+  const d = createDecipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
+  d.setAuthTag(stanza.body.subarray(16));
+  try {
+    return Buffer.concat([d.update(stanza.body.subarray(0, 16)), d.final()]);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,55 @@
+// The one injected I/O context: streams, whether they are terminals, colour, environment, clock, and
+// reading secrets from stdin. Commands never reach for process.* themselves.
+// Output goes through fs.writeSync on fds 1 and 2: touching process.stdout/stdin builds stream objects
+// that cost milliseconds on every start, and `mfavault code` runs on every login.
+import { readFileSync, writeSync } from "node:fs";
+import { isatty } from "node:tty";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  stdoutIsTTY: boolean;
+  stdinIsTTY: boolean;
+  color: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => Date;
+  /** All of stdin, for secrets piped in (never from argv). */
+  readStdin(): string;
+}
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      // A non-blocking pipe that is full: wait for the reader instead of dropping output.
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+}
+
+export function processIo(): Io {
+  const env = process.env;
+  const stdoutIsTTY = isatty(1);
+  return {
+    out: (t) => writeAll(1, t),
+    err: (t) => writeAll(2, t),
+    stdoutIsTTY,
+    stdinIsTTY: isatty(0),
+    color: stdoutIsTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== "") && env.TERM !== "dumb",
+    env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    readStdin: () => {
+      try {
+        return readFileSync(0, "utf8");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "EAGAIN" || (e as NodeJS.ErrnoException).code === "EOF") return "";
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Audit files on disk: finding the head of an engineer's chain by reading only the tail of the newest
+// month file, and appending one line durably. Never reads a whole audit file.
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
+import { failure } from "../core/errors.js";
+import { AUDIT_DIR } from "./layout.js";
+
+const TAIL = 8192;
+
+/** The last complete line of a file (without its newline), and where an unfinished last line starts. */
+function readLastLine(fd: number): { line: string | null; completeUpTo: number } {
+  const size = fstatSync(fd).size;
+  let window = TAIL;
+  for (;;) {
+    const start = Math.max(0, size - window);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const lastNl = buf.lastIndexOf(0x0a);
+    if (lastNl < 0 && start > 0) {
+      window *= 4;
+      continue;
+    }
+    const completeUpTo = lastNl < 0 ? 0 : start + lastNl + 1;
+    if (lastNl < 0) return { line: null, completeUpTo };
+    const prevNl = buf.lastIndexOf(0x0a, lastNl - 1);
+    if (prevNl < 0 && start > 0) {
+      window *= 4;
+      continue;
+    }
+    return { line: buf.subarray(prevNl + 1, lastNl).toString("utf8"), completeUpTo };
+  }
+}
+
+/** Month files of an engineer, oldest first. */
+export function auditFiles(root: string, engineer: string): string[] {
+  try {
+    return readdirSync(join(root, AUDIT_DIR, engineer))
+      .filter((n) => /^\d{4}-\d{2}\.jsonl$/.test(n))
+      .sort()
+      .map((n) => `${AUDIT_DIR}/${engineer}/${n}`);
+  } catch {
+    return [];
+  }
+}
+
+export function readChainHead(root: string, engineer: string): ChainHead {
+  const files = auditFiles(root, engineer);
+  for (let i = files.length - 1; i >= 0; i--) {
+    const fd = openSync(join(root, files[i]!), "r");
+    try {
+      const { line } = readLastLine(fd);
+      if (line === null) continue;
+      const parsed = parseAuditLine(line, `${files[i]} (last line)`);
+      return { seq: parsed.seq, hash: hashLine(line) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return EMPTY_CHAIN;
+}
+
+/**
+ * Appends `line` unless it is already the file's last line (a re-run after a crash). An unfinished last
+ * line (a write cut off by a crash, never followed by a code) is cut away first.
+ */
+export function appendLineOnce(path: string, line: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number;
+  try {
+    fd = openSync(path, "a+", 0o644);
+  } catch (e) {
+    throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
+  }
+  try {
+    const { line: last, completeUpTo } = readLastLine(fd);
+    if (last === line) return;
+    if (completeUpTo < fstatSync(fd).size) ftruncateSync(fd, completeUpTo);
+    const data = Buffer.from(`${line}\n`);
+    if (writeSync(fd, data) !== data.length) throw failure(`short write to ${path}: no audit line, no code`);
+    fdatasyncSync(fd);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) {
+      throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
+    }
+    throw e;
+  } finally {
+    closeSync(fd);
+  }
+}

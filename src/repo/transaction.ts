@@ -1,0 +1,105 @@
+// A change to the vault repository: whole-file writes and deletes, at most one audit line, one commit.
+// Crash safety: new contents are staged under .git/mfavault-tx first, then a journal naming every step is
+// written atomically; only then are files moved into place. A run that finds a journal finishes it (roll
+// forward); staged files without a journal are discarded (roll back). Either way the repository ends up
+// exactly as before or exactly as after the interrupted command.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { badInput } from "../core/errors.js";
+import { writeDurably, writeFileAtomic } from "./atomic-write.js";
+import { appendLineOnce } from "./audit-file.js";
+import { commitPaths, gitDir } from "./git.js";
+import { acquireLock } from "./lock.js";
+
+export interface FileChange {
+  path: string;
+  /** New content, or null to delete the file. */
+  content: string | null;
+}
+
+export interface AuditAppend {
+  path: string;
+  line: string;
+}
+
+interface Journal {
+  message: string;
+  commit: boolean;
+  files: { path: string; staged: string | null }[];
+  audit?: AuditAppend;
+}
+
+const txDir = (root: string) => join(gitDir(root), "mfavault-tx");
+const journalPath = (root: string) => join(gitDir(root), "mfavault-journal.json");
+export const lockPath = (root: string) => join(gitDir(root), "mfavault.lock");
+
+function checkInside(path: string): void {
+  if (path.startsWith("/") || path.split("/").some((s) => s === ".." || s === "" || s === ".git")) {
+    throw badInput(`refusing to write outside the vault repository: ${path}`);
+  }
+}
+
+function applyJournal(root: string, j: Journal): void {
+  for (const f of j.files) {
+    const target = join(root, f.path);
+    if (f.staged === null) {
+      rmSync(target, { force: true });
+    } else if (existsSync(f.staged)) {
+      mkdirSync(join(target, ".."), { recursive: true });
+      renameSync(f.staged, target);
+    }
+  }
+  if (j.audit) appendLineOnce(join(root, j.audit.path), j.audit.line);
+  const paths = [...j.files.map((f) => f.path), ...(j.audit ? [j.audit.path] : [])];
+  if (j.commit && paths.length > 0) commitPaths(root, paths, j.message);
+  unlinkSync(journalPath(root));
+  rmSync(txDir(root), { recursive: true, force: true });
+}
+
+/** Finishes or discards what a killed run left behind. Returns a sentence for the user, or null. */
+export function recoverInterrupted(root: string): string | null {
+  if (existsSync(journalPath(root))) {
+    const j = JSON.parse(readFileSync(journalPath(root), "utf8")) as Journal;
+    applyJournal(root, j);
+    return `finished an interrupted change: ${j.message}`;
+  }
+  if (existsSync(txDir(root)) && readdirSync(txDir(root)).length > 0) {
+    rmSync(txDir(root), { recursive: true, force: true });
+    return "discarded the staged files of a change that was interrupted before it started";
+  }
+  return null;
+}
+
+export interface ChangeOptions {
+  message: string;
+  commit: boolean;
+  files: FileChange[];
+  /** Called inside the lock, so the audit line chains onto the true last line. */
+  audit?: () => AuditAppend;
+}
+
+/** Applies a change under the repository lock; returns what recovery said, if anything ran. */
+export function applyChange(root: string, change: ChangeOptions): { recovered: string | null } {
+  for (const f of change.files) checkInside(f.path);
+  const release = acquireLock(lockPath(root));
+  try {
+    const recovered = recoverInterrupted(root);
+    mkdirSync(txDir(root), { recursive: true });
+    const journal: Journal = { message: change.message, commit: change.commit, files: [] };
+    change.files.forEach((f, i) => {
+      if (f.content === null) {
+        journal.files.push({ path: f.path, staged: null });
+        return;
+      }
+      const staged = join(txDir(root), String(i));
+      writeDurably(staged, f.content);
+      journal.files.push({ path: f.path, staged });
+    });
+    if (change.audit) journal.audit = change.audit();
+    writeFileAtomic(journalPath(root), JSON.stringify(journal), 0o600);
+    applyJournal(root, journal);
+    return { recovered };
+  } finally {
+    release();
+  }
+}

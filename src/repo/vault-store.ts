@@ -1,0 +1,113 @@
+// Vaults on disk: reading and decrypting a vault document, and producing the three files (recipients,
+// vault.age, manifest.json) that a write puts in place together.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Card } from "../core/card.js";
+import { parseJsonText } from "../core/canonical-json.js";
+import { badInput, noAccess, notFound } from "../core/errors.js";
+import { parseManifest, serializeManifest, signManifest, type Manifest } from "../core/manifest.js";
+import { parseRecipientsFile, serializeRecipientsFile } from "../core/recipients-file.js";
+import { parseVaultDoc, serializeVaultDoc, type VaultDoc } from "../core/vault-doc.js";
+import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto/age-file.js";
+import { manifestFile, recipientsFile, vaultExists, vaultFile } from "./layout.js";
+import type { Session } from "./session.js";
+import type { FileChange } from "./transaction.js";
+
+export function readRecipients(root: string, vault: string): string[] {
+  try {
+    return parseRecipientsFile(readFileSync(join(root, recipientsFile(vault)), "utf8"), recipientsFile(vault));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+}
+
+export function readManifest(root: string, vault: string): Manifest {
+  const path = manifestFile(vault);
+  return parseManifest(parseJsonText(readFileSync(join(root, path), "utf8"), path), path);
+}
+
+export function requireVault(root: string, vault: string): void {
+  if (!vaultExists(root, vault)) throw notFound(`no vault "${vault}": "mfavault client list" shows the vaults`);
+}
+
+/** Who can open a vault, for error messages: the manifest's list (what the ciphertext really says). */
+function readersOf(root: string, vault: string): string[] {
+  try {
+    return readManifest(root, vault).recipients.map((r) => r.name);
+  } catch {
+    return readRecipients(root, vault);
+  }
+}
+
+export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc> {
+  requireVault(s.root, vault);
+  const path = vaultFile(vault);
+  const raw = readFileSync(join(s.root, path));
+  let plaintext: Buffer | null;
+  try {
+    plaintext = await decryptWithIdentity(raw, s.identity);
+  } catch (e) {
+    throw badInput(`${path}: ${(e as Error).message} — restore the last good version with "git checkout HEAD~1 -- ${path}" or ask its writer`);
+  }
+  if (!plaintext) {
+    const readers = readersOf(s.root, vault).filter((n) => n !== s.me.name);
+    const who = readers.length ? `it is encrypted to ${readers.join(", ")} — ask one of them to run "mfavault grant ${s.me.name} ${vault}"` : "no one listed can open it";
+    throw noAccess(`no access to ${vault}: ${who}`);
+  }
+  return parseVaultDoc(plaintext.toString("utf8"), vault);
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/**
+ * Encrypts `doc` to exactly `readers` (engineer names, all with active cards) and returns the files to
+ * put in place: recipients, vault.age and the manifest signed by the acting engineer.
+ */
+export async function vaultFiles(s: Session, doc: VaultDoc, readers: string[]): Promise<FileChange[]> {
+  if (readers.length === 0) throw badInput(`refusing to leave vault ${doc.vault} with no recipient`);
+  const cards: Card[] = readers.map((name) => {
+    const card = s.team.get(name);
+    if (!card) throw notFound(`${recipientsFile(doc.vault)} names "${name}", who has no card in team/`);
+    if (card.status !== "active") throw badInput(`${recipientsFile(doc.vault)} names "${name}", whose card is ${card.status}`);
+    return card;
+  });
+  cards.sort((a, b) => a.name.localeCompare(b.name));
+  const armored = await encryptToRecipients(Buffer.from(serializeVaultDoc(doc)), cards.map((c) => c.recipient));
+  const manifest = signManifest(
+    {
+      version: 1,
+      vault: doc.vault,
+      recipients: cards.map((c) => ({ name: c.name, recipient: c.recipient })),
+      stanzas: stanzaTypes(Buffer.from(armored)).length,
+      sha256: sha256(armored),
+      writer: s.me.name,
+      written: s.now().toISOString(),
+    },
+    s.signingKey,
+  );
+  return [
+    { path: recipientsFile(doc.vault), content: serializeRecipientsFile(doc.vault, cards.map((c) => c.name)) },
+    { path: vaultFile(doc.vault), content: armored },
+    { path: manifestFile(doc.vault), content: serializeManifest(manifest) },
+  ];
+}
+
+/**
+ * The engineers a content change re-encrypts to: the ones the vault is encrypted to now. A recipients
+ * file edited by hand is applied only by `rekey`, deliberately, never as a side effect of adding a seed.
+ */
+export function currentReaders(root: string, vault: string): string[] {
+  const inManifest = readManifest(root, vault).recipients.map((r) => r.name).sort();
+  const declared = readRecipients(root, vault).sort();
+  if (inManifest.join(",") !== declared.join(",")) {
+    throw badInput(
+      `${recipientsFile(vault)} lists ${declared.join(", ") || "nobody"} but vault.age is encrypted to ${inManifest.join(", ")}: ` +
+        `apply the file with "mfavault rekey ${vault}", or restore it with "git checkout -- ${recipientsFile(vault)}"`,
+    );
+  }
+  return inManifest;
+}
