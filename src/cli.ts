@@ -2,6 +2,7 @@
 // except the plain `mfavault code` fast path (see main.ts).
 import { Command, CommanderError } from "commander";
 import { defineAdd } from "./commands/add.js";
+import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
@@ -61,6 +62,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
+  defineAudit(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -1,0 +1,111 @@
+// The whole audit trail on disk (audit/<engineer>/<YYYY-MM>.jsonl): verifying every engineer's chain,
+// and reading lines back, oldest first, for `audit log`, `audit export` and the monthly review.
+import { readFileSync, readdirSync, type Dirent } from "node:fs";
+import { join } from "node:path";
+import { verifyEngineerChain, type AuditFileText } from "../core/audit-chain.js";
+import { parseAuditLine, type AuditLine } from "../core/audit-line.js";
+import type { Card } from "../core/card.js";
+import { escapeText } from "../core/escape.js";
+import type { Finding } from "../core/finding.js";
+import { checkName } from "../core/names.js";
+import { AUDIT_DIR } from "./layout.js";
+
+const MONTH_FILE = /^(\d{4}-\d{2})\.jsonl$/;
+
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+function validName(name: string): boolean {
+  try {
+    checkName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface TrailCheck {
+  findings: Finding[];
+  /** Lines verified (up to each engineer's first broken line). */
+  lines: number;
+  engineers: number;
+}
+
+/** Verifies every engineer's chain, and that audit/ holds nothing but engineer folders of month files. */
+export function checkAuditTrail(root: string, team: Map<string, Card>): TrailCheck {
+  const out: TrailCheck = { findings: [], lines: 0, engineers: 0 };
+  for (const d of entriesOf(join(root, AUDIT_DIR))) {
+    const rel = `${AUDIT_DIR}/${d.name}`;
+    if (!d.isDirectory() || !validName(d.name)) {
+      out.findings.push({ file: rel, check: "audit-layout", message: `${escapeText(rel)} is not an engineer's audit folder (audit/<engineer>/<YYYY-MM>.jsonl)` });
+      continue;
+    }
+    const files: AuditFileText[] = [];
+    for (const f of entriesOf(join(root, rel))) {
+      const path = `${rel}/${f.name}`;
+      if (!f.isFile() || !MONTH_FILE.test(f.name)) {
+        out.findings.push({ file: path, check: "audit-layout", message: `${escapeText(path)} is not a month file (<YYYY-MM>.jsonl): lines there are never verified` });
+        continue;
+      }
+      files.push({ path, text: readFileSync(join(root, path), "utf8") });
+    }
+    out.engineers++;
+    const chain = verifyEngineerChain(d.name, files, team.get(d.name));
+    out.findings.push(...chain.findings);
+    out.lines += chain.lines;
+  }
+  return out;
+}
+
+/** Every finding in the audit trail; the keyless check `mfavault verify` and `audit verify` share. */
+export function verifyAuditTrail(root: string, team: Map<string, Card>): Finding[] {
+  return checkAuditTrail(root, team).findings;
+}
+
+export interface TrailLine {
+  file: string;
+  /** 1-based line number in that file. */
+  number: number;
+  text: string;
+  line: AuditLine;
+}
+
+export interface TrailRead {
+  lines: TrailLine[];
+  /** Lines that could not be parsed (`audit verify` says why); they are left out, never guessed at. */
+  unreadable: number;
+}
+
+/**
+ * Reads the lines of every engineer (or one), sorted by time. Month files wholly outside
+ * [since, until) are not opened: a file holds exactly the lines dated in its month.
+ */
+export function readAuditTrail(root: string, range: { since?: Date; until?: Date; engineer?: string } = {}): TrailRead {
+  const fromMonth = range.since?.toISOString().slice(0, 7);
+  const toMonth = range.until?.toISOString().slice(0, 7);
+  const out: TrailRead = { lines: [], unreadable: 0 };
+  for (const d of entriesOf(join(root, AUDIT_DIR))) {
+    if (!d.isDirectory() || (range.engineer !== undefined && d.name !== range.engineer)) continue;
+    for (const f of entriesOf(join(root, AUDIT_DIR, d.name))) {
+      const month = MONTH_FILE.exec(f.name)?.[1];
+      if (!f.isFile() || !month || (fromMonth && month < fromMonth) || (toMonth && month > toMonth)) continue;
+      const file = `${AUDIT_DIR}/${d.name}/${f.name}`;
+      const texts = readFileSync(join(root, file), "utf8").split("\n");
+      texts.pop(); // the empty string after the last newline, or an unfinished line
+      texts.forEach((text, i) => {
+        try {
+          out.lines.push({ file, number: i + 1, text, line: parseAuditLine(text, file) });
+        } catch {
+          out.unreadable++;
+        }
+      });
+    }
+  }
+  out.lines.sort((a, b) => (a.line.ts < b.line.ts ? -1 : a.line.ts > b.line.ts ? 1 : a.line.engineer < b.line.engineer ? -1 : a.line.engineer > b.line.engineer ? 1 : a.line.seq - b.line.seq));
+  return out;
+}

@@ -1,0 +1,100 @@
+// CSV cells that spreadsheets cannot run, CEF escaping per the spec, and time specs.
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import type { AuditLine } from "../../src/core/audit-line.js";
+import { parseSpan, parseTimeSpec } from "../../src/core/time-spec.js";
+import { auditCefEvent, cefExtensionValue, cefHeaderValue } from "../../src/formats/audit-cef.js";
+import { auditCsvHeader, auditCsvRow, csvCell } from "../../src/formats/audit-csv.js";
+
+const hostile: AuditLine = {
+  v: 1,
+  seq: 7,
+  ts: "2026-01-31T12:00:00.000Z",
+  engineer: "alice",
+  action: "code|x=1\\",
+  target: "=HYPERLINK(\"http://evil\",\"x\")",
+  host: "+cmd|' /C calc'!A0",
+  remote: "@SUM(1+1)",
+  details: { note: "-2+3\r\nsecond line", eq: "a=b" },
+  prev: "0".repeat(64),
+  sig: "x".repeat(86) + "==",
+};
+
+describe("CSV export", () => {
+  it.each(["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])("neutralises a cell starting with %j", (v) => {
+    expect(csvCell(v)).toBe(`"'${v.replace(/"/g, '""')}"`);
+  });
+
+  it("quotes every cell and doubles quotes", () => {
+    expect(csvCell('say "hi", ok')).toBe('"say ""hi"", ok"');
+    expect(csvCell("plain")).toBe('"plain"');
+  });
+
+  it("parses back to the same fields, with no cell a spreadsheet would run", () => {
+    const rows = parse(auditCsvHeader() + auditCsvRow(hostile), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    const r = rows[0]!;
+    for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
+    expect(r.target).toBe(`'${hostile.target}`);
+    expect(r.host).toBe(`'${hostile.host}`);
+    expect(r.remote).toBe(`'${hostile.remote}`);
+    expect(JSON.parse(r.details!)).toEqual(hostile.details);
+    expect(r.seq).toBe("7");
+  });
+});
+
+/** A CEF parser as a SIEM would run it: header split on unescaped pipes, extension on ` key=`. */
+function parseCef(line: string): { header: string[]; ext: Record<string, string> } {
+  const header: string[] = [];
+  let cur = "";
+  let i = 0;
+  for (; i < line.length && header.length < 7; i++) {
+    const c = line[i]!;
+    if (c === "\\") cur += line[++i];
+    else if (c === "|") {
+      header.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  const ext: Record<string, string> = {};
+  const rest = line.slice(i);
+  const re = /(?:^| )([A-Za-z0-9]+)=((?:\\.|[^\\=])*?)(?= [A-Za-z0-9]+=|$)/g;
+  for (const m of rest.matchAll(re)) {
+    ext[m[1]!] = m[2]!.replace(/\\(.)/g, (_, e: string) => (e === "n" ? "\n" : e === "r" ? "\r" : e));
+  }
+  return { header, ext };
+}
+
+describe("CEF export", () => {
+  it("escapes header and extension values as the CEF spec says", () => {
+    expect(cefHeaderValue("a|b\\c\nd")).toBe("a\\|b\\\\c d");
+    expect(cefExtensionValue("a=b\\c\nd\re|f")).toBe("a\\=b\\\\c\\nd\\re|f");
+  });
+
+  it("writes one line starting CEF:0| that parses back to the audit line", () => {
+    const text = JSON.stringify(hostile);
+    const event = auditCefEvent(hostile, text, "0.1.0");
+    expect(event.startsWith("CEF:0|mfavault|mfavault|0.1.0|")).toBe(true);
+    expect(event).not.toMatch(/[\r\n]/);
+    const { header, ext } = parseCef(event);
+    expect(header).toEqual(["CEF:0", "mfavault", "mfavault", "0.1.0", hostile.action, hostile.action, "3"]);
+    expect(ext).toMatchObject({ suser: "alice", act: hostile.action, cs1: hostile.target, shost: hostile.host, cs2: hostile.remote, cn1: "7", rt: String(Date.parse(hostile.ts)) });
+    expect(JSON.parse(ext.cs3!)).toEqual(hostile.details);
+  });
+});
+
+describe("time specs", () => {
+  const now = new Date("2026-03-15T12:00:00Z");
+  it("reads spans back from now", () => {
+    expect(parseTimeSpec("30d", now, "--since").toISOString()).toBe("2026-02-13T12:00:00.000Z");
+    expect(parseTimeSpec("12h", now, "--since").toISOString()).toBe("2026-03-15T00:00:00.000Z");
+    expect(parseSpan("2w")).toBe(14 * 86_400_000);
+  });
+  it("reads dates as UTC midnight and timestamps with offsets", () => {
+    expect(parseTimeSpec("2026-01-31", now, "--since").toISOString()).toBe("2026-01-31T00:00:00.000Z");
+    expect(parseTimeSpec("2026-01-31T12:00:00+02:00", now, "--since").toISOString()).toBe("2026-01-31T10:00:00.000Z");
+  });
+  it.each(["yesterday", "2026-02-30", "30", "2026-01-31 12:00", "-5d"])("refuses %j as a usage error", (t) => {
+    expect(() => parseTimeSpec(t, now, "--since")).toThrow(/--since .* is not a time/);
+  });
+});
