@@ -44,15 +44,29 @@ export function auditFiles(root: string, engineer: string): string[] {
   }
 }
 
+/** A file-system error on the audit path, as the one clear sentence of a failed read: no line, no code. */
+function cannotWrite(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (!code) return e as Error;
+  return failure(`cannot write the audit line to ${path} (${code}): no audit line, no code — make ${dirname(path)} a writable folder with room on its disk`);
+}
+
 export function readChainHead(root: string, engineer: string): ChainHead {
   const files = auditFiles(root, engineer);
   for (let i = files.length - 1; i >= 0; i--) {
-    const fd = openSync(join(root, files[i]!), "r");
+    let fd: number;
+    try {
+      fd = openSync(join(root, files[i]!), "r");
+    } catch (e) {
+      throw cannotWrite(files[i]!, e);
+    }
     try {
       const { line } = readLastLine(fd);
       if (line === null) continue;
       const parsed = parseAuditLine(line, `${files[i]} (last line)`);
       return { seq: parsed.seq, hash: hashLine(line) };
+    } catch (e) {
+      throw cannotWrite(files[i]!, e);
     } finally {
       closeSync(fd);
     }
@@ -65,12 +79,12 @@ export function readChainHead(root: string, engineer: string): ChainHead {
  * line (a write cut off by a crash, never followed by a code) is cut away first.
  */
 export function appendLineOnce(path: string, line: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   let fd: number;
   try {
+    mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, "a+", 0o644);
   } catch (e) {
-    throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
+    throw cannotWrite(path, e);
   }
   try {
     const { line: last, completeUpTo } = readLastLine(fd);
@@ -80,10 +94,7 @@ export function appendLineOnce(path: string, line: string): void {
     if (writeSync(fd, data) !== data.length) throw failure(`short write to ${path}: no audit line, no code`);
     fdatasyncSync(fd);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) {
-      throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
-    }
-    throw e;
+    throw cannotWrite(path, e);
   } finally {
     closeSync(fd);
   }

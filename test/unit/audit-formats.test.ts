@@ -5,6 +5,7 @@ import type { AuditLine } from "../../src/core/audit-line.js";
 import { parseSpan, parseTimeSpec } from "../../src/core/time-spec.js";
 import { auditCefEvent, cefExtensionValue, cefHeaderValue } from "../../src/formats/audit-cef.js";
 import { auditCsvHeader, auditCsvRow, csvCell } from "../../src/formats/audit-csv.js";
+import { parseCef } from "../helpers/cef.js";
 
 const hostile: AuditLine = {
   v: 1,
@@ -42,28 +43,6 @@ describe("CSV export", () => {
     expect(r.seq).toBe("7");
   });
 });
-
-/** A CEF parser as a SIEM would run it: header split on unescaped pipes, extension on ` key=`. */
-function parseCef(line: string): { header: string[]; ext: Record<string, string> } {
-  const header: string[] = [];
-  let cur = "";
-  let i = 0;
-  for (; i < line.length && header.length < 7; i++) {
-    const c = line[i]!;
-    if (c === "\\") cur += line[++i];
-    else if (c === "|") {
-      header.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  const ext: Record<string, string> = {};
-  const rest = line.slice(i);
-  const re = /(?:^| )([A-Za-z0-9]+)=((?:\\.|[^\\=])*?)(?= [A-Za-z0-9]+=|$)/g;
-  for (const m of rest.matchAll(re)) {
-    ext[m[1]!] = m[2]!.replace(/\\(.)/g, (_, e: string) => (e === "n" ? "\n" : e === "r" ? "\r" : e));
-  }
-  return { header, ext };
-}
 
 describe("CEF export", () => {
   it("escapes header and extension values as the CEF spec says", () => {
