@@ -2,18 +2,19 @@
 // within one time budget (default 300 ms for all of a command's lines). Loaded only when a line is to be
 // forwarded. A line that does not get through is reported on stderr and recorded in the audit trail by a
 // follow-up "syslog-undelivered" line; the local line stays the one that counts.
-import { createSocket } from "node:dgram";
-import { connect as netConnect, isIP, type Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
+import type { Socket } from "node:net";
 import { parseAuditLine } from "../core/audit-line.js";
 import { escapeText } from "../core/escape.js";
 import { octetCounted, parseSyslogTarget, syslogMessage, type SyslogTarget } from "../core/syslog-message.js";
 import type { Io } from "../io.js";
 import type { PendingLine } from "./audit-forward.js";
 
+// Each transport loads its own module when used: node:tls alone costs more than a UDP send.
+const { isIP } = process.getBuiltinModule("node:net");
+
 function sendUdp(target: SyslogTarget, message: Buffer, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket(isIP(target.host) === 6 ? "udp6" : "udp4");
+    const socket = process.getBuiltinModule("node:dgram").createSocket(isIP(target.host) === 6 ? "udp6" : "udp4");
     const done = (err?: Error | null) => {
       signal.removeEventListener("abort", onAbort);
       socket.close();
@@ -41,8 +42,8 @@ function sendStream(target: SyslogTarget, message: Buffer, signal: AbortSignal):
     });
     socket =
       target.transport === "tls"
-        ? tlsConnect({ ...opts, servername: isIP(target.host) ? undefined : target.host }, write)
-        : netConnect(opts, write);
+        ? process.getBuiltinModule("node:tls").connect({ ...opts, servername: isIP(target.host) ? undefined : target.host }, write)
+        : process.getBuiltinModule("node:net").connect(opts, write);
     signal.addEventListener("abort", onAbort);
     socket.on("error", (err) => {
       signal.removeEventListener("abort", onAbort);

@@ -217,8 +217,11 @@ describe("syslog forwarding", () => {
     };
     setAudit({});
     expect(await loaded("off.txt")).not.toContain("NativeModule tls");
-    const udp = await udpListener();
-    setAudit({ syslog: `udp://127.0.0.1:${udp.port}` });
-    expect(await loaded("on.txt")).toContain("NativeModule tls"); // the control: the syslog module did load
+    // The control: with a TLS target (refusing, here) the syslog code runs and loads node:tls.
+    const closed = createTcpServer();
+    const port = await listen(closed);
+    closed.close();
+    setAudit({ syslog: `tls://127.0.0.1:${port}` });
+    expect(await loaded("on.txt")).toContain("NativeModule tls");
   });
 });
