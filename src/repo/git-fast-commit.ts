@@ -51,9 +51,9 @@ function writeDirTree(gitDir: string, index: GitIndex, dir: string, node: CacheT
 }
 
 /**
- * git commit runs `git gc --auto` afterwards; so do we, the same way git decides: when the sample
- * directory objects/17 holds more than gc.auto/256 (default 6700/256) loose objects. Detached, so the
- * code read never waits for it.
+ * git commit runs `git gc --auto` afterwards. Our loose objects are stored uncompressed, so we pack
+ * sooner than git would: when the sample directory objects/17 holds more than 8 loose objects (about
+ * 2,000 in all), a detached `git gc` packs and delta-compresses them; the code read never waits for it.
  */
 function autoGcWhenLoose(root: string, gitDir: string): void {
   let loose = 0;
@@ -62,9 +62,9 @@ function autoGcWhenLoose(root: string, gitDir: string): void {
   } catch {
     return;
   }
-  if (loose <= Math.ceil(6700 / 256)) return;
+  if (loose <= 8) return;
   const { spawn } = process.getBuiltinModule("node:child_process");
-  spawn("git", ["gc", "--auto", "--quiet"], { cwd: root, detached: true, stdio: "ignore" }).unref();
+  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore" }).unref();
 }
 
 export function fastCommitFile(root: string, path: string, message: string, env: NodeJS.ProcessEnv = process.env): string | null {
