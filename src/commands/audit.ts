@@ -5,7 +5,7 @@ import { Option, type Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { MfaError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
-import { parseTimeSpec } from "../core/time-spec.js";
+import { parseSince } from "../core/schedule.js";
 import { auditCefEvent } from "../formats/audit-cef.js";
 import { auditCsvHeader, auditCsvRow } from "../formats/audit-csv.js";
 import { writeFileAtomic } from "../repo/atomic-write.js";
@@ -37,8 +37,8 @@ export interface LogOptions {
 function selectLines(ctx: Ctx, o: LogOptions): TrailLine[] {
   const root = repoRoot(ctx);
   const now = ctx.io.now();
-  const since = o.since ? parseTimeSpec(o.since, now, "--since") : undefined;
-  const until = o.until ? parseTimeSpec(o.until, now, "--until") : undefined;
+  const since = o.since ? parseSince(o.since, now) : undefined;
+  const until = o.until ? parseSince(o.until, now) : undefined;
   const read = readAuditTrail(root, { since, until, engineer: o.engineer });
   if (read.unreadable > 0) note(ctx, `warning: ${read.unreadable} audit line${read.unreadable === 1 ? "" : "s"} could not be read and ${read.unreadable === 1 ? "is" : "are"} left out: run "mfavault audit verify"`);
   const actions = o.action?.split(",").map((a) => a.trim()).filter(Boolean);
@@ -96,7 +96,7 @@ export async function runAuditExport(ctx: Ctx, o: LogOptions & { format: ExportF
   for (const c of chunks) ctx.io.out(c);
 }
 
-const TIME_HELP = "a date (2026-01-31 = 00:00 UTC), a UTC timestamp, or a span back from now (30d, 12h, 15m)";
+const TIME_HELP = "a date (2026-01-31 = 00:00 UTC), a UTC timestamp, or a span back from now (30d, 12h, 2w)";
 
 export function defineAudit(program: Command, ctx: Ctx): void {
   const audit = program.command("audit").description("the signed, hash-chained audit trail: verify, log, export");

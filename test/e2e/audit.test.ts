@@ -355,7 +355,8 @@ describe("audit log and export", () => {
     expect((await w.run(null, ["audit", "log", "--json", "--since", "1h"])).stdout.trim().split("\n")).toEqual(recent);
     expect((await w.run(null, ["audit", "log", "--since", "2000-01-01", "--until", "2000-02-01"])).stdout).toBe("no audit lines match");
     const bad = await w.run(null, ["audit", "log", "--since", "last tuesday"]);
-    expect(bad.exitCode).toBe(2);
+    expect(bad.exitCode).toBe(5);
+    expect(bad.stderr).toMatch(/invalid time "last tuesday"/);
   });
 
   it("exports the signed lines as JSONL, byte for byte", async () => {
