@@ -11,6 +11,7 @@ import { auditCsvHeader, auditCsvRow } from "../formats/audit-csv.js";
 import { writeFileAtomic } from "../repo/atomic-write.js";
 import { checkAuditTrail, readAuditTrail, type TrailLine } from "../repo/audit-trail.js";
 import { readTeam } from "../repo/team-store.js";
+import { defineAuditReview } from "./audit-review.js";
 import { emit, note, repoRoot, type Ctx } from "./context.js";
 
 export async function runAuditVerify(ctx: Ctx): Promise<void> {
@@ -99,7 +100,7 @@ export async function runAuditExport(ctx: Ctx, o: LogOptions & { format: ExportF
 const TIME_HELP = "a date (2026-01-31 = 00:00 UTC), a UTC timestamp, or a span back from now (30d, 12h, 2w)";
 
 export function defineAudit(program: Command, ctx: Ctx): void {
-  const audit = program.command("audit").description("the signed, hash-chained audit trail: verify, log, export");
+  const audit = program.command("audit").description("the signed, hash-chained audit trail: verify, log, export, review");
   audit
     .command("verify")
     .description("check every audit line of every engineer: signature (removed engineers' cards count), sequence, hash chain")
@@ -128,4 +129,5 @@ export function defineAudit(program: Command, ctx: Ctx): void {
     .option("--out <file>", "write to this file (mode 0600) instead of stdout")
     .addHelpText("after", "\nExamples:\n  mfavault audit export --format cef --since 1d >> /var/log/mfavault.cef\n  mfavault audit export --format csv --since 2026-01-01 --out audit-2026.csv")
     .action((o: LogOptions & { format: ExportFormat; out?: string }) => runAuditExport(ctx, o));
+  defineAuditReview(audit, ctx);
 }
