@@ -70,6 +70,14 @@ async function backupPassword(ctx: Ctx, o: ImportOptions): Promise<string> {
   return promptSecret(ctx, "Password of the encrypted backup", "--password-file FILE");
 }
 
+/** Problems in file order: grouped by the kind of place ("batch", "entry", "line"), then by number. */
+function byPlace(a: RowProblem, b: RowProblem): number {
+  const key = (p: RowProblem) => [/^\D*/.exec(p.at)![0], Number(/\d+/.exec(p.at)?.[0] ?? 0)] as const;
+  const [ka, na] = key(a);
+  const [kb, nb] = key(b);
+  return ka === kb ? na - nb : ka < kb ? -1 : 1;
+}
+
 function refuse(ctx: Ctx, label: string, problems: RowProblem[]): never {
   for (const p of problems) note(ctx, `  ${escapeText(p.at)}: ${escapeText(p.problem)}`);
   const n = problems.length;
@@ -105,7 +113,7 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
   const doc = await loadVaultDoc(s, vault);
   const naming = assignNames(parsed.entries, new Set(Object.keys(doc.entries)), o.onDuplicate as DuplicatePolicy);
   problems.push(...naming.problems);
-  if (problems.length > 0) refuse(ctx, label, problems);
+  if (problems.length > 0) refuse(ctx, label, problems.sort(byPlace));
   if (parsed.entries.length === 0) {
     throw badInput(`${label} holds no OTP entries${parsed.skipped ? ` (${parsed.skipped} records without one were skipped)` : ""}: nothing to import`);
   }

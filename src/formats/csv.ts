@@ -4,8 +4,8 @@
 // parameters). Cells neutralised against formulas by the exporter are restored first (see csv-cells.ts).
 import { badInput } from "../core/errors.js";
 import type { OtpParams } from "../core/entry.js";
-import { parseOtpauthUri, strictInt } from "../core/otpauth-uri.js";
-import { algorithmField, otpParams, otpType } from "./fields.js";
+import { parseAlgorithm, parseOtpauthUri, strictInt } from "../core/otpauth-uri.js";
+import { otpParams, otpType } from "./fields.js";
 import { restoreCell } from "./csv-cells.js";
 import { columnIndex, readCsv } from "./csv-reader.js";
 import { convertRecords, SKIP, type ImportResult, type ImportedEntry } from "./imported.js";
@@ -28,14 +28,15 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS;
 
 const lineOf = (at: string) => Number(/\d+/.exec(at)?.[0] ?? 0);
-const num = (cell: string, what: string) => strictInt(cell.trim(), what, "column");
+const num = (cell: string, what: string) => strictInt(cell.trim(), `the ${what} column`, "");
+const algorithm = (cell: string) => parseAlgorithm(cell.trim(), "the algorithm column");
 
 /** Parameters from a secret cell and the parameter columns (defaults: totp, SHA1, 6 digits, 30 s). */
 function paramsFromColumns(secret: string, get: (c: Column) => string): OtpParams {
   return otpParams({
     type: otpType(get("type").trim()),
     secret,
-    algorithm: algorithmField({ algorithm: get("algorithm").trim() }, "algorithm"),
+    algorithm: algorithm(get("algorithm")),
     digits: get("digits").trim() ? num(get("digits"), "digits") : 6,
     period: get("period").trim() ? num(get("period"), "period") : 30,
     counter: get("counter").trim() ? num(get("counter"), "counter") : 0,
@@ -46,7 +47,7 @@ function paramsFromColumns(secret: string, get: (c: Column) => string): OtpParam
 function checkAgrees(p: OtpParams, get: (c: Column) => string): void {
   const given: [Column, string | number | undefined, (s: string) => string | number][] = [
     ["type", p.type, (s) => otpType(s)],
-    ["algorithm", p.algorithm, (s) => algorithmField({ algorithm: s }, "algorithm")],
+    ["algorithm", p.algorithm, algorithm],
     ["digits", p.digits, (s) => num(s, "digits")],
     ["period", p.period, (s) => num(s, "period")],
     ["counter", p.counter, (s) => num(s, "counter")],
