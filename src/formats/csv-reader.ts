@@ -54,7 +54,8 @@ export function readCsv(input: Buffer | string, what: string): CsvTable {
   const buf = Buffer.from(text);
   let records: { record: string[]; info: { bytes: number } }[];
   try {
-    records = parse(buf, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false }) as unknown as typeof records;
+    const options = { delimiter, record_delimiter: ["\r\n", "\n", "\r"], relax_column_count: true, info: true, skip_empty_lines: false };
+    records = parse(buf, options) as unknown as typeof records;
   } catch (e) {
     if (e instanceof CsvError) csvFailure(e, buf, firstLine, what);
     throw e;
