@@ -62,7 +62,13 @@ function readSource(ctx: Ctx, file: string): Buffer {
 
 async function backupPassword(ctx: Ctx, o: ImportOptions): Promise<string> {
   if (o.passwordFile) {
-    const text = readFileSync(resolve(ctx.io.cwd, o.passwordFile), "utf8").replace(/\r?\n$/, "");
+    let text: string;
+    try {
+      text = readFileSync(resolve(ctx.io.cwd, o.passwordFile), "utf8").replace(/\r?\n$/, "");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`password file ${o.passwordFile} does not exist`);
+      throw e;
+    }
     if (text === "") throw badInput(`${o.passwordFile} is empty: it should hold the backup's password`);
     return text;
   }

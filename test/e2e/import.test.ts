@@ -399,3 +399,37 @@ describe("free text from files", () => {
     expect((await w.run("alice", ["list", "evil"])).stdout).not.toContain("\u001b");
   });
 });
+
+describe("progress", () => {
+  const bigCsv = () => {
+    const file = join(w.dir, "big.csv");
+    const rows = Array.from({ length: 1200 }, (_, i) => `svc-${i},${i % 2 ? S1 : K1},Service ${i},user${i}`);
+    writeFileSync(file, `name,secret,issuer,account\n${rows.join("\n")}\n`);
+    return file;
+  };
+
+  it("prints nothing but the result when stdout and stderr are pipes", async () => {
+    const file = bigCsv();
+    await w.run("alice", ["client", "add", "big"]);
+    const r = await w.run("alice", ["import", "big", file]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe("imported 1200 entries into big from big.csv (csv)");
+    expect(r.stderr).toBe("");
+  });
+
+  it("shows progress on stderr when it is a terminal", async () => {
+    const file = bigCsv();
+    await w.run("alice", ["client", "add", "bigtty"]);
+    const { execa } = await import("execa");
+    const { BIN, baseEnv } = await import("../helpers/world.js");
+    const command = `node ${BIN} import bigtty ${file}`;
+    const r = await execa("script", ["-qec", command, "/dev/null"], {
+      env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
+      extendEnv: false,
+      reject: false,
+    });
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    expect(String(r.stdout)).toMatch(/read 1200 entries from big\.csv \(csv\)/);
+    expect(String(r.stdout)).toMatch(/encrypting bigtty \(1200 entries\) and committing/);
+  });
+});
