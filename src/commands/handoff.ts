@@ -22,13 +22,23 @@ export function handoffRecipients(ctx: Ctx, to: string[], toFile: string | undef
     }
     text.split(/\r?\n/).forEach((raw, i) => {
       const line = raw.replace(/#.*/, "").trim();
-      if (line) list.push(line);
-      else if (raw.trim() !== "" && !raw.trim().startsWith("#")) throw badInput(`${toFile}:${i + 1}: not an age recipient`);
+      if (!line) return;
+      try {
+        checkRecipient(line);
+      } catch {
+        throw badInput(`${toFile}:${i + 1}: not an age recipient (expected age1…)`);
+      }
+      list.push(line);
     });
     if (list.length === to.length) throw badInput(`${toFile} names no age recipient`);
   }
-  for (const r of list) if (recipientKind(r) === "x25519") x25519RecipientBytes(r);
+  for (const r of list) checkRecipient(r);
   return [...new Set(list)];
+}
+
+/** Throws unless `r` is an age recipient this mfavault can encrypt to (bech32 checksum included). */
+function checkRecipient(r: string): void {
+  if (recipientKind(r) === "x25519") x25519RecipientBytes(r);
 }
 
 /** Every entry of the given vault documents, vault by vault, names sorted. */

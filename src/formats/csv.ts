@@ -27,7 +27,6 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 
-const lineOf = (at: string) => Number(/\d+/.exec(at)?.[0] ?? 0);
 const num = (cell: string, what: string) => strictInt(cell.trim(), `the ${what} column`, "");
 const algorithm = (cell: string) => parseAlgorithm(cell.trim(), "the algorithm column");
 
@@ -97,6 +96,6 @@ export function parseCsv(input: Buffer | string): ImportResult {
       warnings,
     };
   });
-  out.problems = [...table.problems, ...out.problems].sort((a, b) => lineOf(a.at) - lineOf(b.at));
+  out.problems.unshift(...table.problems);
   return out;
 }

@@ -4,11 +4,12 @@ import { badInput } from "../core/errors.js";
 
 export function textOf(input: Buffer | string, what: string): string {
   if (typeof input === "string") return input.replace(/^\uFEFF/, "");
-  if (input[0] === 0xff && input[1] === 0xfe) return new TextDecoder("utf-16le").decode(input.subarray(2));
-  if (input[0] === 0xfe && input[1] === 0xff) return new TextDecoder("utf-16be").decode(input.subarray(2));
+  const bom16 = input[0] === 0xff && input[1] === 0xfe ? "utf-16le" : input[0] === 0xfe && input[1] === 0xff ? "utf-16be" : null;
   try {
+    if (bom16) return new TextDecoder(bom16, { fatal: true }).decode(input.subarray(2));
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(input);
   } catch {
+    if (bom16) throw badInput(`${what} starts with a UTF-16 byte-order mark but is not valid UTF-16`);
     throw badInput(`${what} is not UTF-8 text: save it as "CSV UTF-8" (or UTF-8 text) and import it again`);
   }
 }

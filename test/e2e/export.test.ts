@@ -169,6 +169,11 @@ describe("plaintext needs consent", () => {
   it("refuses a bad recipient, an existing --out file and an unknown format before auditing", async () => {
     const lines = auditLines().length;
     expect((await w.run("alice", ["export", "acme", "--format", "csv", "--to", "age1notakey"])).exitCode).toBe(5);
+    const badList = join(w.dir, "bad-recipients.txt");
+    writeFileSync(badList, `${clientRecipient}\nssh-ed25519 AAAA\n`);
+    const fromFile = await w.run("alice", ["export", "acme", "--format", "csv", "--to-file", badList]);
+    expect(fromFile.exitCode).toBe(5);
+    expect(fromFile.stderr).toMatch(/bad-recipients\.txt:2: not an age recipient/);
     const taken = join(w.dir, "taken.age");
     writeFileSync(taken, "keep me");
     const r = await w.run("alice", ["export", "acme", "--format", "csv", "--to", clientRecipient, "--out", taken]);
