@@ -273,6 +273,34 @@ describe("all or nothing", () => {
     unchanged();
   });
 
+  it("asks for an encrypted backup's password with a hidden prompt on a terminal", async () => {
+    const plain = JSON.parse(readFileSync(fixture("aegis-plain.json"), "utf8"));
+    const file = join(w.dir, "aegis-prompted.json");
+    writeFileSync(file, encryptedAegis(plain.db, PASSWORD));
+    await w.run("alice", ["client", "add", "prompted"]);
+    const { execa } = await import("execa");
+    const { BIN, baseEnv } = await import("../helpers/world.js");
+    const child = execa("script", ["-qec", `node ${BIN} import prompted ${file}`, "/dev/null"], {
+      env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
+      extendEnv: false,
+      reject: false,
+    });
+    let screen = "";
+    let typed = false;
+    child.stdout!.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (!typed && screen.includes("Password of the encrypted backup")) {
+        typed = true;
+        child.stdin!.write(`${PASSWORD}\r`);
+      }
+    });
+    const r = await child;
+    expect(r.exitCode, screen).toBe(0);
+    expect(screen).toMatch(/imported 4 entries into prompted/);
+    expect(screen).not.toContain(PASSWORD);
+    head = w.git(["rev-parse", "HEAD"]);
+  });
+
   it("refuses an encrypted backup with the wrong password, or with no password and no terminal", async () => {
     const plain = JSON.parse(readFileSync(fixture("aegis-plain.json"), "utf8"));
     const file = join(w.dir, "aegis-wrong.json");
