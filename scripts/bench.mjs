@@ -2,12 +2,14 @@
 // Never a timed unit test: machines differ, ratios within one run do not.
 import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
+import { benchImport } from "./bench/import.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
 const sections = [
   ["code", () => benchCode({ runs })],
   ["audit", () => benchAudit({ runs })],
+  ["import", () => benchImport({ runs })],
 ];
 for (const [name, run] of sections) {
   process.stdout.write(`== ${name}\n`);

@@ -7,7 +7,9 @@ import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
+import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
+import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
 import { defineTeam } from "./commands/team.js";
 import { EXIT_CODES } from "./core/errors.js";
@@ -63,6 +65,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
   defineAudit(program, ctx);
+  defineImport(program, ctx);
+  defineExport(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
