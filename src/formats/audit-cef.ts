@@ -20,6 +20,7 @@ const EVENTS: Record<string, { name: string; severity: number }> = {
   rm: { name: "seed removed", severity: 3 },
   mv: { name: "seed moved", severity: 3 },
   "client-add": { name: "vault created", severity: 3 },
+  "client-remove": { name: "vault removed", severity: 5 },
   reveal: { name: "seed revealed", severity: 7 },
   export: { name: "seeds exported", severity: 7 },
   grant: { name: "access granted", severity: 5 },
