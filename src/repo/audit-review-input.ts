@@ -1,6 +1,7 @@
 // Gathering what the monthly review needs from the repository: the whole audit trail, every vault's
 // declared readers, and the entries of the vaults the reviewer can decrypt.
-import { auditReview, parseReviewSettings, type AuditReview, type ReviewVault } from "../core/audit-review.js";
+import { auditReview, type AuditReview, type ReviewVault } from "../core/audit-review.js";
+import { parseReviewSettings } from "../core/review-settings.js";
 import { isMfaError } from "../core/errors.js";
 import { readAuditTrail } from "./audit-trail.js";
 import { listVaults } from "./layout.js";

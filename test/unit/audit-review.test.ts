@@ -1,6 +1,7 @@
 // The monthly review from lines and vaults: each question answered, and the settings checked.
 import { describe, expect, it } from "vitest";
-import { auditReview, DEFAULT_REVIEW, parseReviewSettings, type ReviewInput, type ReviewLine, type ReviewVault } from "../../src/core/audit-review.js";
+import { auditReview, type ReviewInput, type ReviewLine, type ReviewVault } from "../../src/core/audit-review.js";
+import { DEFAULT_REVIEW, parseReviewSettings } from "../../src/core/review-settings.js";
 import type { Card } from "../../src/core/card.js";
 
 const NOW = new Date("2026-03-31T12:00:00Z");
