@@ -30,7 +30,10 @@ interface Expected {
 const MONTH_FILE = /(\d{4}-\d{2})\.jsonl$/;
 
 /** What is wrong with one line, given what the chain expects next; null when it holds. */
-function lineProblem(text: string, line: AuditLine, expected: Expected, month: string | undefined, engineer: string, card: Card): { check: string; message: string } | null {
+/** Whether a line's signature verifies against the card; injectable so a caller can check many at once. */
+export type SignatureCheck = (line: AuditLine, text: string) => boolean;
+
+function lineProblem(text: string, line: AuditLine, expected: Expected, month: string | undefined, engineer: string, card: Card, signatureOk: SignatureCheck): { check: string; message: string } | null {
   if (canonicalJson(line) !== text) {
     return { check: "audit-line", message: "is not in the canonical form mfavault writes (edited by hand, or a field was added)" };
   }
@@ -50,7 +53,7 @@ function lineProblem(text: string, line: AuditLine, expected: Expected, month: s
   if (month !== undefined && line.ts.slice(0, 7) !== month) {
     return { check: "audit-month", message: `is dated ${line.ts} but sits in the ${month} file` };
   }
-  if (!auditSignatureValid(line, card.signingKey)) {
+  if (!signatureOk(line, text)) {
     return { check: "audit-signature", message: `signature does not verify against team/${card.name}.json: the line was edited, or signed by someone else` };
   }
   return null;
@@ -60,11 +63,12 @@ function lineProblem(text: string, line: AuditLine, expected: Expected, month: s
  * Verifies the chain of `engineer` (the name of their audit directory) over `files`, oldest month first.
  * `card` is their team card, removed or not; without one nothing can be verified, and that is the finding.
  */
-export function verifyEngineerChain(engineer: string, files: AuditFileText[], card: Card | undefined): ChainCheck {
+export function verifyEngineerChain(engineer: string, files: AuditFileText[], card: Card | undefined, signatureOk?: SignatureCheck): ChainCheck {
   if (!card) {
     const file = files[0]?.path ?? `audit/${engineer}`;
     return { findings: [{ file, check: "audit-card", message: `audit/${engineer}/ has no team card team/${engineer}.json, so its lines cannot be verified` }], lines: 0 };
   }
+  const sigOk: SignatureCheck = signatureOk ?? ((line) => auditSignatureValid(line, card.signingKey));
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const expected: Expected = { seq: 1, prev: GENESIS, ts: "" };
   let lines = 0;
@@ -82,7 +86,7 @@ export function verifyEngineerChain(engineer: string, files: AuditFileText[], ca
       } catch (e) {
         return at("audit-line", `is not a valid audit line (${(e as Error).message})`);
       }
-      const problem = lineProblem(text, line, expected, month, engineer, card);
+      const problem = lineProblem(text, line, expected, month, engineer, card, sigOk);
       if (problem) return at(problem.check, problem.message);
       expected.seq = line.seq + 1;
       expected.prev = hashLine(text);

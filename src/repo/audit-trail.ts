@@ -2,13 +2,14 @@
 // and reading lines back, oldest first, for `audit log`, `audit export` and the monthly review.
 import { readFileSync, readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
-import { verifyEngineerChain, type AuditFileText } from "../core/audit-chain.js";
-import { parseAuditLine, type AuditLine } from "../core/audit-line.js";
+import { verifyEngineerChain, type AuditFileText, type SignatureCheck } from "../core/audit-chain.js";
+import { parseAuditLine, signedBytes, type AuditLine } from "../core/audit-line.js";
 import type { Card } from "../core/card.js";
 import { escapeText } from "../core/escape.js";
 import type { Finding } from "../core/finding.js";
 import { checkName } from "../core/names.js";
 import { AUDIT_DIR } from "./layout.js";
+import { checkSignatures, type SignatureJob } from "./signature-check.js";
 
 const MONTH_FILE = /^(\d{4}-\d{2})\.jsonl$/;
 
@@ -55,11 +56,37 @@ export function checkAuditTrail(root: string, team: Map<string, Card>): TrailChe
       files.push({ path, text: readFileSync(join(root, path), "utf8") });
     }
     out.engineers++;
-    const chain = verifyEngineerChain(d.name, files, team.get(d.name));
+    const card = team.get(d.name);
+    const chain = verifyEngineerChain(d.name, files, card, card && signaturesOf(files, card.signingKey));
     out.findings.push(...chain.findings);
     out.lines += chain.lines;
   }
   return out;
+}
+
+/** Every line's signature checked up front, in parallel batches; lines that do not parse are left to the chain check. */
+function signaturesOf(files: AuditFileText[], key: string): SignatureCheck {
+  const verdicts = new Map<string, boolean>();
+  let batch: { text: string; job: SignatureJob }[] = [];
+  const flush = () => {
+    checkSignatures(batch.map((b) => b.job)).forEach((ok, i) => verdicts.set(batch[i]!.text, ok));
+    batch = [];
+  };
+  for (const f of files) {
+    for (const text of f.text.split("\n")) {
+      let line: AuditLine;
+      try {
+        line = parseAuditLine(text, f.path);
+      } catch {
+        continue;
+      }
+      const { sig, ...unsigned } = line;
+      batch.push({ text, job: { key, message: signedBytes(unsigned), sig } });
+      if (batch.length >= 50_000) flush();
+    }
+  }
+  flush();
+  return (_line, text) => verdicts.get(text) ?? false;
 }
 
 /** Every finding in the audit trail; the keyless check `mfavault verify` and `audit verify` share. */
