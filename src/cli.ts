@@ -47,7 +47,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program.hook("preAction", (_this, action) => {
-    Object.assign(global, action.optsWithGlobals());
+    const o = action.optsWithGlobals() as GlobalOptions;
+    Object.assign(global, { vault: o.vault, json: o.json, commit: o.commit });
   });
 
   defineIdentity(program, ctx);
