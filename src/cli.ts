@@ -1,6 +1,7 @@
 // The full command line: commander wiring, global options, help with examples. Loaded for everything
 // except the plain `mfavault code` fast path (see main.ts).
 import { Command, CommanderError } from "commander";
+import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
@@ -8,6 +9,9 @@ import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineInit } from "./commands/init.js";
+import { defineRekey } from "./commands/rekey.js";
+import { defineRotate } from "./commands/rotate.js";
+import { defineStatus } from "./commands/status.js";
 import { defineTeam } from "./commands/team.js";
 import { EXIT_CODES } from "./core/errors.js";
 import { processIo, type Io } from "./io.js";
@@ -61,6 +65,10 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
+  defineAccess(program, ctx);
+  defineRotate(program, ctx);
+  defineRekey(program, ctx);
+  defineStatus(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
