@@ -56,11 +56,16 @@ export function headCommit(root: string): string | null {
   return null;
 }
 
-/** Commits exactly `paths` (added, changed or deleted) with `message`; returns the new commit. */
-export function commitPaths(root: string, paths: string[], message: string): string {
+/**
+ * Commits exactly `paths` (added, changed or deleted) with `message`; returns the new commit. With
+ * `unlessUnchanged` (replaying a journal whose commit may already exist) a tree equal to HEAD's is not
+ * committed again.
+ */
+export function commitPaths(root: string, paths: string[], message: string, opts: { unlessUnchanged?: boolean } = {}): string {
   const parent = headCommit(root);
   git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], paths.map((p) => `${p}\0`).join(""));
   const tree = git(root, ["write-tree"]).trim();
+  if (opts.unlessUnchanged && parent && git(root, ["rev-parse", `${parent}^{tree}`]).trim() === tree) return parent;
   const commit = git(root, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-F", "-"], `${message}\n`).trim();
   git(root, ["update-ref", "-m", `mfavault: ${message.split("\n")[0]}`, "HEAD", commit, parent ?? "0".repeat(40)]);
   return commit;
