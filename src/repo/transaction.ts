@@ -4,6 +4,7 @@
 // forward); staged files without a journal are discarded (roll back). Either way the repository ends up
 // exactly as before or exactly as after the interrupted command.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { badInput, failure } from "../core/errors.js";
 import { writeAllDurably, writeFileAtomic } from "./atomic-write.js";
@@ -15,6 +16,20 @@ export interface FileChange {
   path: string;
   /** New content, or null to delete the file. */
   content: string | null;
+  /**
+   * The SHA-256 the file must still have when the change is applied (null: it must not exist), so a
+   * change computed from what a command read is never applied over what another command wrote since.
+   */
+  expectSha?: string | null;
+}
+
+function currentSha(path: string): string | null {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
 }
 
 export interface AuditAppend {
@@ -89,6 +104,11 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
   const release = acquireLock(lockPath(root));
   try {
     const recovered = recoverInterrupted(root);
+    for (const f of change.files) {
+      if (f.expectSha !== undefined && currentSha(join(root, f.path)) !== f.expectSha) {
+        throw failure(`${f.path} changed while this command ran (another mfavault, or a git pull): nothing was written; run the command again`);
+      }
+    }
     const applied = new Set(change.applies ?? []);
     const checked = change.files.map((f) => f.path).filter((p) => !applied.has(p));
     const dirty = checked.length > 0 ? dirtyPaths(root, checked) : [];

@@ -56,10 +56,10 @@ export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc>
     const who = readers.length ? `it is encrypted to ${readers.join(", ")} — ask one of them to run "mfavault grant ${s.me.name} ${vault}"` : "no one listed can open it";
     throw noAccess(`no access to ${vault}: ${who}`);
   }
-  return parseVaultDoc(plaintext.toString("utf8"), vault);
+  return { ...parseVaultDoc(plaintext.toString("utf8"), vault), loadedFrom: sha256(raw) };
 }
 
-function sha256(text: string): string {
+function sha256(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -91,7 +91,8 @@ export async function vaultFiles(s: Session, doc: VaultDoc, readers: string[]): 
   );
   return [
     { path: recipientsFile(doc.vault), content: serializeRecipientsFile(doc.vault, cards.map((c) => c.name)) },
-    { path: vaultFile(doc.vault), content: armored },
+    // A new vault (never loaded) must not exist yet; a loaded one must still be what was decrypted.
+    { path: vaultFile(doc.vault), content: armored, expectSha: doc.loadedFrom ?? null },
     { path: manifestFile(doc.vault), content: serializeManifest(manifest) },
   ];
 }
