@@ -1,8 +1,6 @@
 // `mfavault rekey <vault>|--all`: re-encrypt vaults to the engineers their recipients files declare, which
 // is how a hand-edited recipients file is applied. Readers the edit removed lose access like a revoke.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "commander";
 import { isMfaError, usageError } from "../core/errors.js";
 import { checkVaultPath } from "../core/names.js";
@@ -15,6 +13,7 @@ import type { Session } from "../repo/session.js";
 import { readManifest, requireVault } from "../repo/vault-store.js";
 import { accessSession, finishBlocked, rotationChecklist } from "./access.js";
 import { emit, note, type Ctx } from "./context.js";
+import { LIMITS, readRepoText } from "../repo/repo-file.js";
 
 export interface RekeyResult {
   rekeyed: string[];
@@ -29,7 +28,7 @@ export interface RekeyResult {
 function outOfDate(s: Session, p: ReaderPlan): boolean {
   if (!p.unchanged) return true;
   const m = readManifest(s.root, p.vault);
-  const text = readFileSync(join(s.root, vaultFile(p.vault)), "utf8");
+  const text = readRepoText(s.root, vaultFile(p.vault), LIMITS.vault);
   if (createHash("sha256").update(text).digest("hex") !== m.sha256) return true;
   if (m.recipients.some((r) => s.team.get(r.name)?.recipient !== r.recipient)) return true;
   const writer = s.team.get(m.writer);

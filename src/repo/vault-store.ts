@@ -1,8 +1,6 @@
 // Vaults on disk: reading and decrypting a vault document, and producing the three files (recipients,
 // vault.age, manifest.json) that a write puts in place together.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { badInput, noAccess, notFound } from "../core/errors.js";
@@ -13,10 +11,11 @@ import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto
 import { manifestFile, recipientsFile, vaultExists, vaultFile } from "./layout.js";
 import type { Session } from "./session.js";
 import type { FileChange } from "./transaction.js";
+import { LIMITS, readRepoBytes, readRepoText } from "./repo-file.js";
 
 export function readRecipients(root: string, vault: string): string[] {
   try {
-    return parseRecipientsFile(readFileSync(join(root, recipientsFile(vault)), "utf8"), recipientsFile(vault));
+    return parseRecipientsFile(readRepoText(root, recipientsFile(vault), LIMITS.recipients), recipientsFile(vault));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
@@ -25,7 +24,7 @@ export function readRecipients(root: string, vault: string): string[] {
 
 export function readManifest(root: string, vault: string): Manifest {
   const path = manifestFile(vault);
-  return parseManifest(parseJsonText(readFileSync(join(root, path), "utf8"), path), path);
+  return parseManifest(parseJsonText(readRepoText(root, path, LIMITS.manifest), path), path);
 }
 
 export function requireVault(root: string, vault: string): void {
@@ -44,7 +43,7 @@ function readersOf(root: string, vault: string): string[] {
 export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc> {
   requireVault(s.root, vault);
   const path = vaultFile(vault);
-  const raw = readFileSync(join(s.root, path));
+  const raw = readRepoBytes(s.root, path, LIMITS.vault);
   let plaintext: Buffer | null;
   try {
     plaintext = await decryptWithIdentity(raw, s.identity);
