@@ -3,6 +3,7 @@
 import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
+import { benchRevoke } from "./bench/revoke.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
@@ -10,9 +11,10 @@ const sections = [
   ["code", () => benchCode({ runs })],
   ["audit", () => benchAudit({ runs })],
   ["import", () => benchImport({ runs })],
+  ["revoke --all", () => benchRevoke()],
 ];
 for (const [name, run] of sections) {
   process.stdout.write(`== ${name}\n`);
-  const { lines } = run();
+  const { lines } = await run();
   process.stdout.write(`${lines.join("\n")}\n\n`);
 }

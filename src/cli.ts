@@ -1,6 +1,7 @@
 // The full command line: commander wiring, global options, help with examples. Loaded for everything
 // except the plain `mfavault code` fast path (see main.ts).
 import { Command, CommanderError } from "commander";
+import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
@@ -11,6 +12,9 @@ import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
+import { defineRekey } from "./commands/rekey.js";
+import { defineRotate } from "./commands/rotate.js";
+import { defineStatus } from "./commands/status.js";
 import { defineTeam } from "./commands/team.js";
 import { EXIT_CODES } from "./core/errors.js";
 import { processIo, type Io } from "./io.js";
@@ -48,7 +52,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program.hook("preAction", (_this, action) => {
-    Object.assign(global, action.optsWithGlobals());
+    const o = action.optsWithGlobals() as GlobalOptions;
+    Object.assign(global, { vault: o.vault, json: o.json, commit: o.commit });
   });
 
   defineIdentity(program, ctx);
@@ -67,6 +72,10 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineAudit(program, ctx);
   defineImport(program, ctx);
   defineExport(program, ctx);
+  defineAccess(program, ctx);
+  defineRotate(program, ctx);
+  defineRekey(program, ctx);
+  defineStatus(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

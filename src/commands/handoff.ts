@@ -2,7 +2,7 @@
 // the rows of the vaults being exported, and writing the result to a new file (never over an old one) or
 // stdout. The audit line is the caller's job and always comes first.
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { badInput, failure, notFound } from "../core/errors.js";
 import type { VaultDoc } from "../core/vault-doc.js";
 import { recipientKind, x25519RecipientBytes } from "../crypto/keys.js";
@@ -54,6 +54,7 @@ export function exportRows(docs: VaultDoc[]): ExportedEntry[] {
 export function checkNewFile(ctx: Ctx, out: string): string {
   const path = resolve(ctx.io.cwd, out);
   if (existsSync(path)) throw failure(`${out} already exists: choose another --out file, or remove it first`);
+  if (!existsSync(dirname(path))) throw notFound(`the directory of ${out} does not exist: create it first, or choose another --out file`);
   return path;
 }
 

@@ -179,6 +179,9 @@ describe("plaintext needs consent", () => {
     const r = await w.run("alice", ["export", "acme", "--format", "csv", "--to", clientRecipient, "--out", taken]);
     expect(r.exitCode).toBe(1);
     expect(readFileSync(taken, "utf8")).toBe("keep me");
+    const nowhere = await w.run("alice", ["export", "acme", "--format", "csv", "--to", clientRecipient, "--out", join(w.dir, "no/such/dir/x.age")]);
+    expect(nowhere.exitCode).toBe(3);
+    expect(nowhere.stderr).toMatch(/directory of .* does not exist/);
     expect((await w.run("alice", ["export", "acme", "--format", "xml", "--plaintext"])).exitCode).toBe(2);
     expect((await w.run("alice", ["export", "acme", "--format", "csv", "--plaintext", "--to", clientRecipient])).exitCode).toBe(2);
     expect(auditLines()).toHaveLength(lines);
