@@ -1,11 +1,12 @@
 // `mfavault audit review`: the monthly review questions of an MSP credential audit, answered from the
-// audit trail and the vaults you can read. Its rendering is shared with `status` once that carries it.
+// audit trail and the vaults you can read; `status` carries the same review as its "review" section.
 import type { Command } from "commander";
 import type { AuditReview } from "../core/audit-review.js";
 import { escapeText } from "../core/escape.js";
 import { parseSince } from "../core/schedule.js";
 import { loadAuditReview } from "../repo/audit-review-input.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import type { StatusSection } from "./status.js";
 
 const minute = (iso: string) => iso.slice(0, 16).replace("T", " ");
 
@@ -18,11 +19,12 @@ function section(title: string, rows: string[], count = rows.length): string[] {
   return [`${title} (${count})`, ...(count === 0 ? ["  none"] : rows)];
 }
 
-/** The review as text: one block a question, each headed by its count. */
+export const auditReviewTitle = (r: AuditReview) => `Audit review since ${minute(r.since)} UTC`;
+
+/** The review as text under its title: one block a question, each headed by its count. */
 export function renderAuditReview(r: AuditReview): string[] {
   const { bulkEntries, bulkMinutes, rotateWithin } = r.settings;
   return [
-    `Audit review since ${minute(r.since)} UTC`,
     ...section(
       "Reads by engineers no longer assigned to the vault",
       r.unassignedReads.map((u) => `  ${escapeText(u.engineer)} read ${escapeText(u.vault)} ${u.reads}×, last ${minute(u.last)}`),
@@ -51,8 +53,17 @@ export function renderAuditReview(r: AuditReview): string[] {
 export async function runAuditReview(ctx: Ctx, o: { since: string }): Promise<void> {
   const s = await session(ctx);
   const review = await loadAuditReview(s, parseSince(o.since, s.now()), (m) => note(ctx, `warning: ${m}`));
-  emit(ctx, { review }, (r) => renderAuditReview(r.review).join("\n"));
+  emit(ctx, { review }, (r) => [auditReviewTitle(r.review), ...renderAuditReview(r.review)].join("\n"));
 }
+
+/** The review as a section of `status` (key "review"), over the last 30 days: the monthly review. */
+export const auditReviewSection: StatusSection = {
+  title: (r) => (r.review ? auditReviewTitle(r.review) : "Audit review"),
+  async collect(ctx, s) {
+    return { review: await loadAuditReview(s, parseSince("30d", s.now()), (m) => note(ctx, `warning: ${m}`)) };
+  },
+  render: (r) => (r.review ? renderAuditReview(r.review) : []),
+};
 
 export function defineAuditReview(audit: Command, ctx: Ctx): void {
   audit

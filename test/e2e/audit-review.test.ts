@@ -1,6 +1,5 @@
-// The monthly review end to end: reads by the built CLI, a departure made by hand the way a revoke
-// leaves the repo (recipients file, re-encryption with the plain age CLI, rotation-due marks, a removed
-// card), then `audit review` answers each question.
+// The monthly review end to end: reads by the built CLI, then bob is revoked and removed from the team
+// with the real commands, and `audit review` (and `status`) answer each question.
 import { execaSync } from "execa";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,22 +20,19 @@ beforeAll(async () => {
   await ok("alice", ["client", "add", "hooli"]);
   for (const e of ["aws", "gcp", "vpn", "web"]) await ok("alice", ["add", `acme/${e}`, "--secret-stdin"], SEEDS.aws);
   await ok("alice", ["add", "hooli/github", "--secret-stdin"], SEEDS.github);
-  for (const [who, e] of [["bob", "aws"], ["bob", "gcp"], ["bob", "aws"], ["carol", "aws"], ["carol", "gcp"], ["carol", "vpn"]]) await ok(who!, ["code", `acme/${e}`]);
 
-  // bob leaves: off the recipients list and the ciphertext, his seeds marked, his card removed.
+  // acme/web was imported long ago (written with the plain age CLI, the break-glass path).
   const doc = JSON.parse(ageDecrypt(w, "alice", "clients/acme/vault.age")!);
-  const since = new Date().toISOString();
-  for (const e of Object.values(doc.entries) as { rotationDue?: object[] }[]) e.rotationDue = [{ since, reason: "bob revoked", engineer: "bob" }];
   doc.entries.web.created = "2024-01-01T00:00:00Z";
   const plain = join(w.dir, "acme.json");
   writeFileSync(plain, JSON.stringify(doc));
-  const r = (n: string) => w.engineers.get(n)!.recipient;
-  execaSync("age", ["-e", "-a", "-r", r("alice"), "-r", r("carol"), "-o", join(w.repo, "clients/acme/vault.age"), plain]);
-  writeFileSync(join(w.repo, "clients/acme/recipients"), "alice\ncarol\n");
-  const card = JSON.parse(readRepoFile(w, "team/bob.json"));
-  writeFileSync(join(w.repo, "team/bob.json"), JSON.stringify({ ...card, status: "removed", removed: since }, null, 2));
-  w.git(["add", "-A"]);
-  w.git(["commit", "-qm", "bob leaves"]);
+  const to = ["alice", "bob", "carol"].flatMap((n) => ["-r", w.engineers.get(n)!.recipient]);
+  execaSync("age", ["-e", "-a", ...to, "-o", join(w.repo, "clients/acme/vault.age"), plain]);
+  w.git(["commit", "-qm", "acme/web from the old system", "clients/acme/vault.age"]);
+
+  for (const [who, e] of [["bob", "aws"], ["bob", "gcp"], ["bob", "aws"], ["carol", "aws"], ["carol", "gcp"], ["carol", "vpn"]]) await ok(who!, ["code", `acme/${e}`]);
+  await ok("alice", ["revoke", "bob", "acme"]);
+  await ok("alice", ["team", "remove", "bob"]);
 });
 afterAll(() => w.cleanup());
 
@@ -73,6 +69,21 @@ describe("audit review", () => {
     expect(r.stdout).toContain("Entries not rotated within 365d (1)\n  acme/web  since 2024-01-01, due 2024-12-31");
     expect(r.stdout).toContain("bob (removed): read acme/aws 2×, acme/gcp 1×; could read, never did: acme/vpn, acme/web");
     expect(r.stdout).toContain("Not reviewed (you cannot decrypt them): hooli");
+  });
+
+  it("is part of status: a review key beside rotationDue, and a section of its text", async () => {
+    const json = await w.run("alice", ["status", "--json"]);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report.rotationDue.map((i: { entry: string }) => i.entry).sort()).toEqual(["acme/aws", "acme/gcp", "acme/vpn", "acme/web"]);
+    expect(report.review.lostAccess).toEqual([expect.objectContaining({ engineer: "bob", removed: true, notRead: ["acme/vpn", "acme/web"] })]);
+    expect(report.review.neverRead).toEqual(["acme/web", "hooli/github"]);
+    expect(Date.now() - Date.parse(report.review.since)).toBeGreaterThan(29 * 86_400_000);
+
+    const text = await w.run("alice", ["status"]);
+    expect(text.stdout).toMatch(/^Rotation due \(4\)/);
+    expect(text.stdout).toMatch(/\n\nAudit review since \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\nReads by engineers no longer assigned to the vault \(1\)\n {2}bob read acme 3×/);
+    expect(text.stdout).toContain("bob (removed): read acme/aws 2×, acme/gcp 1×; could read, never did: acme/vpn, acme/web");
   });
 
   it("limits the reads it reviews to the period", async () => {
