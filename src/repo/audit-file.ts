@@ -1,12 +1,15 @@
 // Audit files on disk: finding the head of an engineer's chain by reading only the tail of the newest
 // month file, and appending one line durably. Never reads a whole audit file.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
 import { failure } from "../core/errors.js";
 import { AUDIT_DIR } from "./layout.js";
 
 const TAIL = 8192;
+// A month file that is a symbolic link (a pull request could point it at ~/.bashrc) is neither read nor
+// appended to: opening it fails (ELOOP), and so does the read: no audit line, no code.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** The last complete line of a file (without its newline), and where an unfinished last line starts. */
 function readLastLine(fd: number): { line: string | null; completeUpTo: number } {
@@ -56,7 +59,7 @@ export function readChainHead(root: string, engineer: string): ChainHead {
   for (let i = files.length - 1; i >= 0; i--) {
     let fd: number;
     try {
-      fd = openSync(join(root, files[i]!), "r");
+      fd = openSync(join(root, files[i]!), constants.O_RDONLY | NOFOLLOW);
     } catch (e) {
       throw cannotWrite(files[i]!, e);
     }
@@ -82,7 +85,7 @@ export function appendLineOnce(path: string, line: string): void {
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, "a+", 0o644);
+    fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o644);
   } catch (e) {
     throw cannotWrite(path, e);
   }

@@ -1,14 +1,16 @@
 // The whole audit trail on disk (audit/<engineer>/<YYYY-MM>.jsonl): verifying every engineer's chain,
 // and reading lines back, oldest first, for `audit log`, `audit export` and the monthly review.
-import { readFileSync, readdirSync, type Dirent } from "node:fs";
+import { readdirSync, type Dirent } from "node:fs";
 import { join } from "node:path";
 import { verifyEngineerChain, type AuditFileText, type SignatureCheck } from "../core/audit-chain.js";
 import { parseAuditLine, signedBytes, type AuditLine } from "../core/audit-line.js";
 import type { Card } from "../core/card.js";
+import { isMfaError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import type { Finding } from "../core/finding.js";
 import { checkName } from "../core/names.js";
 import { AUDIT_DIR } from "./layout.js";
+import { LIMITS, readRepoText } from "./repo-file.js";
 import { checkSignatures, type SignatureJob } from "./signature-check.js";
 
 const MONTH_FILE = /^(\d{4}-\d{2})\.jsonl$/;
@@ -53,7 +55,12 @@ export function checkAuditTrail(root: string, team: Map<string, Card>): TrailChe
         out.findings.push({ file: path, check: "audit-layout", message: `${escapeText(path)} is not a month file (<YYYY-MM>.jsonl): lines there are never verified` });
         continue;
       }
-      files.push({ path, text: readFileSync(join(root, path), "utf8") });
+      try {
+        files.push({ path, text: readRepoText(root, path, LIMITS.audit) });
+      } catch (e) {
+        if (!isMfaError(e)) throw e;
+        out.findings.push({ file: path, check: "audit-layout", message: `${escapeText(e.message)}: its lines are not verified` });
+      }
     }
     out.engineers++;
     const card = team.get(d.name);
@@ -122,7 +129,14 @@ export function readAuditTrail(root: string, range: { since?: Date; until?: Date
       const month = MONTH_FILE.exec(f.name)?.[1];
       if (!f.isFile() || !month || (fromMonth && month < fromMonth) || (toMonth && month > toMonth)) continue;
       const file = `${AUDIT_DIR}/${d.name}/${f.name}`;
-      const texts = readFileSync(join(root, file), "utf8").split("\n");
+      let texts: string[];
+      try {
+        texts = readRepoText(root, file, LIMITS.audit).split("\n");
+      } catch (e) {
+        if (!isMfaError(e)) throw e;
+        out.unreadable++;
+        continue;
+      }
       texts.pop(); // the empty string after the last newline, or an unfinished line
       texts.forEach((text, i) => {
         try {

@@ -3,7 +3,7 @@
 // exports parsed back.
 import { parse as parseCsv } from "csv-parse/sync";
 import { execa, execaSync } from "execa";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -159,19 +159,22 @@ describe("audit verify", () => {
     }
   });
 
-  it("reports an audit folder with no team card, and stray files", async () => {
+  it("reports an audit folder with no team card, stray files and symbolic links", async () => {
     mkdirSync(join(w.repo, "audit/mallory"));
     writeFileSync(join(w.repo, "audit/mallory/2026-01.jsonl"), "{}\n");
     writeFileSync(join(w.repo, "audit/alice/notes.txt"), "hidden\n");
+    symlinkSync(join(w.dir, "elsewhere.jsonl"), join(w.repo, "audit/alice/2020-01.jsonl"));
     try {
       const r = await w.run(null, ["audit", "verify", "--json"]);
       expect(r.exitCode).toBe(6);
       const findings = JSON.parse(r.stdout).findings;
       expect(findings).toContainEqual(expect.objectContaining({ file: "audit/mallory/2026-01.jsonl", check: "audit-card" }));
       expect(findings).toContainEqual(expect.objectContaining({ file: "audit/alice/notes.txt", check: "audit-layout" }));
+      expect(findings).toContainEqual(expect.objectContaining({ file: "audit/alice/2020-01.jsonl", check: "audit-layout" }));
     } finally {
       rmSync(join(w.repo, "audit/mallory"), { recursive: true });
       rmSync(join(w.repo, "audit/alice/notes.txt"));
+      rmSync(join(w.repo, "audit/alice/2020-01.jsonl"));
     }
   });
 
@@ -302,6 +305,21 @@ describe("fail closed: no line, no code", () => {
         return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
       },
     );
+  });
+
+  it("prints no code, and writes nothing through it, when this month's audit file is a symbolic link", async () => {
+    const f = join(w.repo, auditFileFor("alice", new Date()));
+    const outside = join(w.dir, "bashrc");
+    writeFileSync(outside, "# not an audit file\n");
+    await refused(() => {
+      renameSync(f, `${f}.keep`);
+      symlinkSync(outside, f);
+      return () => {
+        rmSync(f);
+        renameSync(`${f}.keep`, f);
+      };
+    });
+    expect(readFileSync(outside, "utf8")).toBe("# not an audit file\n");
   });
 
   it.skipIf(process.getuid?.() === 0)("prints no code when the audit folder is read-only (not as root: root ignores modes)", async () => {
