@@ -1,10 +1,11 @@
 // Where the engineer's age identity comes from. Each source is tried in order; the first that has one
 // wins. Environment first (CI), then the sources a later release adds (OS keychain, protected file).
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { badInput, notFound } from "../core/errors.js";
 import { parseIdentity, parseIdentityFile, type AgeIdentity } from "../crypto/keys.js";
+import { openUserFile, readBounded, USER_LIMITS } from "../repo/user-file.js";
 
 export interface IdentitySource {
   describe: string;
@@ -23,18 +24,16 @@ export function identityFromFile(path: string | undefined, describe: string): Id
     describe,
     load: () => {
       if (!path) return null;
-      let text: string;
+      // The mode is checked on the open file (not the path), so the file checked is the file read.
+      const { fd, mode } = openUserFile(".", path, USER_LIMITS.secret, "identity file");
       try {
-        const st = statSync(path);
-        if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
-          throw badInput(`identity file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${path}`);
+        if (process.platform !== "win32" && (mode & 0o077) !== 0) {
+          throw badInput(`identity file ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${path}`);
         }
-        text = readFileSync(path, "utf8");
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`identity file ${path} does not exist`);
-        throw e;
+        return parseIdentityFile(readBounded(fd, USER_LIMITS.secret, `identity file ${path}`).toString("utf8"));
+      } finally {
+        closeSync(fd);
       }
-      return parseIdentityFile(text);
     },
   };
 }

@@ -5,6 +5,8 @@ import { dirname, join } from "node:path";
 import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
 import { failure } from "../core/errors.js";
 import { AUDIT_DIR } from "./layout.js";
+import { tellRecovery } from "./recovery-notice.js";
+import { refuseLinks } from "./repo-file.js";
 
 const TAIL = 8192;
 // A month file that is a symbolic link (a pull request could point it at ~/.bashrc) is neither read nor
@@ -55,6 +57,8 @@ function cannotWrite(path: string, e: unknown): Error {
 }
 
 export function readChainHead(root: string, engineer: string): ChainHead {
+  // The folder too: audit/<engineer> as a link would put the chain (and the next line) outside the repo.
+  refuseLinks(root, `${AUDIT_DIR}/${engineer}`);
   const files = auditFiles(root, engineer);
   for (let i = files.length - 1; i >= 0; i--) {
     let fd: number;
@@ -84,7 +88,7 @@ export function readChainHead(root: string, engineer: string): ChainHead {
 export function appendLineOnce(path: string, line: string): void {
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
     fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o644);
   } catch (e) {
     throw cannotWrite(path, e);
@@ -92,7 +96,10 @@ export function appendLineOnce(path: string, line: string): void {
   try {
     const { line: last, completeUpTo } = readLastLine(fd);
     if (last === line) return;
-    if (completeUpTo < fstatSync(fd).size) ftruncateSync(fd, completeUpTo);
+    if (completeUpTo < fstatSync(fd).size) {
+      ftruncateSync(fd, completeUpTo);
+      tellRecovery(`removed the unfinished last line of ${path} (a write cut off when a run was killed; no code was shown for it)`);
+    }
     const data = Buffer.from(`${line}\n`);
     if (writeSync(fd, data) !== data.length) throw failure(`short write to ${path}: no audit line, no code`);
     fdatasyncSync(fd);

@@ -49,7 +49,7 @@ export function writeLooseObject(gitDir: string, type: string, body: Buffer): Bu
   const dir = join(gitDir, "objects", hex.slice(0, 2));
   const path = join(dir, hex.slice(2));
   if (existsSync(path)) return id;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
   const tmp = join(dir, `tmp_obj_${randomBytes(6).toString("hex")}`);
   const fd = openSync(tmp, "wx", 0o444);
   try {

@@ -5,10 +5,9 @@ import { isMfaError, MfaError, type ErrorKind } from "../core/errors.js";
 import { markRotationDue, rotationDueItems, type ReaderPlan, type RotationDueItem, type VaultReaders } from "../core/policy.js";
 import { serializeRecipientsFile } from "../core/recipients-file.js";
 import { recipientsFile } from "./layout.js";
-import { acquireLock } from "./lock.js";
 import type { VaultWrite } from "./save.js";
 import type { Session } from "./session.js";
-import { lockPath, recoverInterrupted, type FileChange } from "./transaction.js";
+import { lockRepository, recoverInterrupted, type FileChange } from "./transaction.js";
 import { loadVaultDoc, readManifest, readRecipients } from "./vault-store.js";
 
 /** A vault left unchanged, why, and who can finish the job. */
@@ -35,7 +34,7 @@ export interface PreparedRewrite {
  * from a half-applied tree would mix states. Returns recovery's sentence for the user, or null.
  */
 export function finishInterrupted(root: string): string | null {
-  const release = acquireLock(lockPath(root));
+  const release = lockRepository(root);
   try {
     return recoverInterrupted(root);
   } finally {
