@@ -47,7 +47,11 @@ export function parseManifest(value: unknown, what: string): Manifest {
   const recipients = o.recipients.map((r, i) => {
     const ro = asObject(r, `${what} recipients[${i}]`);
     const rec = { name: checkName(str(ro, "name", what), "engineer name"), recipient: str(ro, "recipient", what) };
-    recipientKind(rec.recipient);
+    try {
+      recipientKind(rec.recipient);
+    } catch (e) {
+      throw badInput(`${what} recipients[${i}]: ${(e as Error).message}`);
+    }
     return rec;
   });
   const sha256 = str(o, "sha256", what);

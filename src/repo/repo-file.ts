@@ -2,7 +2,7 @@
 // could point team/x.json at ~/.ssh/id_ed25519), never a device or directory, and never more than the
 // size the file kind can sensibly have (a 500 MB vault.age is refused at once, not read into memory).
 // Writes go through no link either (a pull request could make clients/x a link to ~/.config).
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { badInput } from "../core/errors.js";
 
@@ -30,12 +30,13 @@ function realRoot(root: string): string {
 /** The file's bytes; throws ENOENT through unchanged (callers decide what absence means). */
 export function readRepoBytes(root: string, rel: string, limit: number): Buffer {
   const path = join(root, rel);
-  const fd = openSync(path, "r");
+  // Checked before opening: opening a link to a named pipe would wait for a writer forever.
+  if (realpathSync.native(path) !== join(realRoot(root), rel)) {
+    throw badInput(`${rel} is a symbolic link (or lies under one): mfavault reads no file through a link; replace it with the real file`);
+  }
+  // No link swapped in since, and no wait on a pipe: it is refused below as not a regular file.
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   try {
-    const real = realpathSync.native(path);
-    if (real !== join(realRoot(root), rel)) {
-      throw badInput(`${rel} is a symbolic link (or lies under one): mfavault reads no file through a link; replace it with the real file`);
-    }
     const st = fstatSync(fd);
     if (!st.isFile()) throw badInput(`${rel} is not a regular file`);
     if (st.size > limit) throw badInput(`${rel} is ${(st.size / (1 << 20)).toFixed(1)} MB, over the ${limit >> 20 || 1} MB limit for this kind of file: refusing to read it`);

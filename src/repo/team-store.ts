@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { notFound } from "../core/errors.js";
+import { badInput, isMfaError, notFound } from "../core/errors.js";
 import { cardPath, TEAM_DIR } from "./layout.js";
 import { LIMITS, readRepoText } from "./repo-file.js";
 
@@ -15,7 +15,15 @@ export function readCard(root: string, name: string): Card | null {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw e;
   }
-  const card = parseCard(parseJsonText(text, cardPath(name)), cardPath(name));
+  let card: Card;
+  try {
+    card = parseCard(parseJsonText(text, cardPath(name)), cardPath(name));
+  } catch (e) {
+    if (!isMfaError(e)) throw e;
+    const path = cardPath(name);
+    const what = e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
+    throw badInput(`${what} — restore it ("git checkout -- ${path}", or an older version from "git log -- ${path}"), or ask ${name} for a new card ("mfavault identity card")`);
+  }
   if (card.name !== name) throw notFound(`${cardPath(name)} holds the card of "${card.name}": the file name and the name inside must match`);
   return card;
 }
