@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "node:crypto";
+import { childEnv } from "./child-env.js";
 
 /** Writes and fsyncs `content` to a fresh file; the caller renames it into place. */
 export function writeDurably(path: string, content: string | Uint8Array, mode = 0o644): void {
@@ -40,7 +41,7 @@ export function writeAllDurably(files: { path: string; content: string | Uint8Ar
     }
   }
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const synced = process.platform === "linux" && spawnSync("sync", ["-f", dirname(files[0]!.path)], { stdio: "ignore" }).status === 0;
+  const synced = process.platform === "linux" && spawnSync("sync", ["-f", dirname(files[0]!.path)], { stdio: "ignore", env: childEnv() }).status === 0;
   if (synced) return;
   for (const f of files) {
     const fd = openSync(f.path, "r");

@@ -6,6 +6,7 @@
 // with git plumbing instead; the result is the same commit either way.
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { childEnv } from "./child-env.js";
 import { committerIdent, formatIdent } from "./git-config.js";
 import { parseIndex, serializeIndex, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
 import { treeBody, treeMode, writeLooseObject, type TreeItem } from "./git-objects.js";
@@ -64,7 +65,7 @@ function autoGcWhenLoose(root: string, gitDir: string): void {
   }
   if (loose <= 8) return;
   const { spawn } = process.getBuiltinModule("node:child_process");
-  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore" }).unref();
+  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore", env: childEnv() }).unref();
 }
 
 /** A lock file still there this long after a takeover belongs to no running git. */
