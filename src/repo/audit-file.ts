@@ -3,10 +3,10 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
-import { failure } from "../core/errors.js";
+import { badInput, failure } from "../core/errors.js";
 import { AUDIT_DIR } from "./layout.js";
 import { tellRecovery } from "./recovery-notice.js";
-import { refuseLinks } from "./repo-file.js";
+import { LIMITS, refuseLinks } from "./repo-file.js";
 
 const TAIL = 8192;
 // A month file that is a symbolic link (a pull request could point it at ~/.bashrc) is neither read nor
@@ -14,10 +14,12 @@ const TAIL = 8192;
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** The last complete line of a file (without its newline), and where an unfinished last line starts. */
-function readLastLine(fd: number): { line: string | null; completeUpTo: number } {
+function readLastLine(fd: number, what: string): { line: string | null; completeUpTo: number } {
   const size = fstatSync(fd).size;
   let window = TAIL;
   for (;;) {
+    // A last line longer than any audit file may be is damage (or a planted huge file): never read it all.
+    if (window > LIMITS.audit) throw badInput(`${what}: its last ${LIMITS.audit >> 21} MB hold no complete audit line: the file is damaged; restore it from git history ("git log -- ${what}")`);
     const start = Math.max(0, size - window);
     const buf = Buffer.alloc(size - start);
     readSync(fd, buf, 0, buf.length, start);
@@ -68,7 +70,7 @@ export function readChainHead(root: string, engineer: string): ChainHead {
       throw cannotWrite(files[i]!, e);
     }
     try {
-      const { line } = readLastLine(fd);
+      const { line } = readLastLine(fd, files[i]!);
       if (line === null) continue;
       const parsed = parseAuditLine(line, `${files[i]} (last line)`);
       return { seq: parsed.seq, hash: hashLine(line) };
@@ -94,7 +96,7 @@ export function appendLineOnce(path: string, line: string): void {
     throw cannotWrite(path, e);
   }
   try {
-    const { line: last, completeUpTo } = readLastLine(fd);
+    const { line: last, completeUpTo } = readLastLine(fd, path);
     if (last === line) return;
     if (completeUpTo < fstatSync(fd).size) {
       ftruncateSync(fd, completeUpTo);

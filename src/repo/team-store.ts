@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { badInput, isMfaError, notFound } from "../core/errors.js";
+import { isName } from "../core/names.js";
 import { cardPath, TEAM_DIR } from "./layout.js";
 import { LIMITS, readRepoText } from "./repo-file.js";
 
@@ -32,7 +33,8 @@ export function readTeam(root: string): Map<string, Card> {
   const team = new Map<string, Card>();
   let files: string[];
   try {
-    files = readdirSync(join(root, TEAM_DIR)).filter((f) => f.endsWith(".json"));
+    // A file whose name is no engineer name (escapes, look-alike letters) is no card: `verify` reports it.
+    files = readdirSync(join(root, TEAM_DIR)).filter((f) => f.endsWith(".json") && isName(f.slice(0, -5)));
   } catch {
     return team;
   }
