@@ -80,7 +80,8 @@ describe("identity files", () => {
     expect(statSync(join(home, ".config/mfavault")).mode & 0o777).toBe(0o700);
   });
 
-  it.each([0o640, 0o604, 0o644, 0o660, 0o666])("refuses an identity file of mode %s (octal) from every file source", async (mode) => {
+  it.each(["640", "604", "644", "660", "666"])("refuses an identity file of mode %s from every file source", async (octal) => {
+    const mode = parseInt(octal, 8);
     const repo = join(w.dir, "repo-022");
     const key = join(w.dir, `alice-${mode.toString(8)}.key`);
     copyFileSync(w.engineers.get("alice")!.keyFile, key);
