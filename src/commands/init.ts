@@ -15,6 +15,7 @@ import { applyChange } from "../repo/transaction.js";
 import { hostname } from "node:os";
 import { cardFor } from "./identity.js";
 import { emit, type Ctx } from "./context.js";
+import { passphrasePrompt } from "./secret-input.js";
 
 const GITATTRIBUTES = "# vault.age files are age ciphertext: never diff or merge them as text.\n*.age binary\n";
 
@@ -27,7 +28,7 @@ export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
   const root = resolve(ctx.io.cwd, opts.dir);
   if (existsSync(join(root, CONFIG_FILE))) throw failure(`${root} is already a vault repository`);
   if (existsSync(root) && readdirSync(root).some((n) => n !== ".git")) throw failure(`${root} is not empty: init wants a new or empty directory`);
-  const identity = loadIdentities(ctx.io.env)[0]!;
+  const identity = (await loadIdentities(ctx.io.env, passphrasePrompt(ctx)))[0]!;
   const now = ctx.io.now();
   const card = await cardFor(identity, opts.name, now);
   mkdirSync(root, { recursive: true });
