@@ -12,12 +12,11 @@ import { deriveSigningKey } from "../crypto/keys.js";
 import { git } from "../repo/git.js";
 import { cardPath, CONFIG_FILE } from "../repo/layout.js";
 import { applyChange } from "../repo/transaction.js";
+import { GITATTRIBUTES, registerMergeDriver } from "../repo/merge-driver-config.js";
 import { hostname } from "node:os";
 import { cardFor } from "./identity.js";
 import { emit, type Ctx } from "./context.js";
 import { passphrasePrompt } from "./secret-input.js";
-
-const GITATTRIBUTES = "# vault.age files are age ciphertext: never diff or merge them as text.\n*.age binary\n";
 
 export interface InitOptions {
   dir: string;
@@ -33,6 +32,7 @@ export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
   const card = await cardFor(identity, opts.name, now);
   mkdirSync(root, { recursive: true });
   if (!existsSync(join(root, ".git"))) git(root, ["init", "--quiet", "--initial-branch=main"]);
+  registerMergeDriver(root);
   const { text } = buildAuditLine({ action: "init", target: "" }, { engineer: card.name, host: hostname(), now, head: EMPTY_CHAIN }, deriveSigningKey(identity));
   applyChange(root, {
     message: `init: vault repository, first engineer ${card.name}`,
