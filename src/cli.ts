@@ -8,6 +8,7 @@ import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineInit } from "./commands/init.js";
+import { defineJoin } from "./commands/join.js";
 import { defineMergeDriver } from "./commands/merge-driver.js";
 import { defineSync } from "./commands/sync.js";
 import { defineTeam } from "./commands/team.js";
@@ -53,6 +54,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineIdentity(program, ctx);
   defineInit(program, ctx);
   defineTeam(program, ctx);
+  defineJoin(program, ctx);
   defineClient(program, ctx);
   defineAdd(program, ctx);
   program

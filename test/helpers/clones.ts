@@ -9,7 +9,7 @@ export interface CloneWorld extends World {
   /** Makes a fresh clone of the remote; returns its directory. */
   clone(dir: string): string;
   /** Runs the CLI as `as` in the clone `dir`. */
-  runIn(dir: string, as: string, args: string[], opts?: { input?: string; env?: Record<string, string | undefined> }): Promise<RunResult>;
+  runIn(dir: string, as: string | null, args: string[], opts?: { input?: string; env?: Record<string, string | undefined> }): Promise<RunResult>;
   gitIn(dir: string, args: string[]): string;
 }
 
