@@ -3,7 +3,8 @@
 import { Command, CommanderError } from "commander";
 import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
-import { runCode } from "./commands/code.js";
+import { defineClipboardClear } from "./commands/clipboard.js";
+import { defineCode } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineIdentity } from "./commands/identity.js";
@@ -57,16 +58,11 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineJoin(program, ctx);
   defineClient(program, ctx);
   defineAdd(program, ctx);
-  program
-    .command("code")
-    .description("print the current code of an entry (after writing its audit line)")
-    .argument("<address>", "vault/entry, e.g. acme/aws")
-    .option("--next", "also print the next code")
-    .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
-    .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
+  defineCode(program, ctx);
   defineEntries(program, ctx);
   defineSync(program, ctx);
   defineMergeDriver(program, ctx);
+  defineClipboardClear(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();
