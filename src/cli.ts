@@ -5,6 +5,7 @@ import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
 import { defineClipboardClear } from "./commands/clipboard.js";
 import { defineCode } from "./commands/code.js";
+import { defineDoctor } from "./commands/doctor.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineIdentity } from "./commands/identity.js";
@@ -61,6 +62,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineCode(program, ctx);
   defineEntries(program, ctx);
   defineSync(program, ctx);
+  defineDoctor(program, ctx);
   defineMergeDriver(program, ctx);
   defineClipboardClear(program, ctx);
   for (const cmd of program.commands) {
