@@ -5,6 +5,7 @@ import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
 import { defineClipboardClear } from "./commands/clipboard.js";
 import { defineCode } from "./commands/code.js";
+import { defineCompletion } from "./commands/completion.js";
 import { defineDoctor } from "./commands/doctor.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
@@ -63,6 +64,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineEntries(program, ctx);
   defineSync(program, ctx);
   defineDoctor(program, ctx);
+  defineCompletion(program, ctx);
   defineMergeDriver(program, ctx);
   defineClipboardClear(program, ctx);
   for (const cmd of program.commands) {
