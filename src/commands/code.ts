@@ -60,7 +60,9 @@ async function locate(ctx: Ctx, s: Session, address: string): Promise<{ addr: En
   } catch (e) {
     if (!isMfaError(e) || (e.kind !== "notFound" && e.kind !== "badInput")) throw e;
     if (canPick(ctx)) return pickEntry(ctx, s, address);
-    if (e.kind === "badInput" && !address.includes("/") && isName(address)) {
+    // A bare name that is not a vault ("aws") is a lookup that found nothing; a vault's name ("acme") stays
+    // what it is, an address without its entry.
+    if (e.kind === "badInput" && !address.includes("/") && isName(address) && !vaultExists(s.root, address)) {
       throw notFound(`no entry "${address}": give the full address <vault>/<entry> (e.g. acme/${address}); only a terminal gets a fuzzy match`);
     }
     throw e;
