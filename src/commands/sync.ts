@@ -6,7 +6,7 @@ import { failure, noAccess, notFound, usageError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import { runGit, type GitResult } from "../repo/git.js";
 import { acquireLock } from "../repo/lock.js";
-import { registerMergeDriver, registeredDriver } from "../repo/merge-driver-config.js";
+import { missingAttributes, registerMergeDriver, registeredDriver } from "../repo/merge-driver-config.js";
 import { rebaseInProgress } from "../repo/merge-history.js";
 import { lockPath, recoverInterrupted } from "../repo/transaction.js";
 import { emit, note, repoRoot, session, type Ctx } from "./context.js";
@@ -72,7 +72,8 @@ function rebaseOnto(ctx: Ctx, root: string, upstream: string, env: Record<string
   const reasons = driverNotes(r).filter((l) => !l.startsWith("merged "));
   if (rebaseInProgress(root)) runGit(root, ["rebase", "--abort"]);
   const files = conflicted.length ? ` in ${conflicted.join(", ")}` : "";
-  const why = reasons.length ? `: ${reasons.join("; ")}` : `: ${gitError(r)}`;
+  const undeclared = missingAttributes(root).length > 0 ? ' (.gitattributes does not declare the mfavault merge driver: run "mfavault doctor --fix")' : "";
+  const why = reasons.length ? `: ${reasons.join("; ")}` : `: ${gitError(r)}${undeclared}`;
   throw failure(`could not merge the remote's changes${files}${why}. Nothing changed: your branch is as it was before "mfavault sync"`);
 }
 

@@ -100,7 +100,7 @@ export async function storeKeychainIdentity(env: NodeJS.ProcessEnv, secret: stri
     exportBus(env);
     await new AsyncEntry(SERVICE, ACCOUNT).setPassword(secret, AbortSignal.timeout(READ_TIMEOUT_MS));
   } catch (e) {
-    throw failure(`could not store the identity in the ${backendName()} (${firstLine(e)})`);
+    throw failure(`could not store the identity in the ${backendName()} (${firstLine(e)}): unlock it, or use --no-keychain for a passphrase-protected file`);
   }
   // Read it back: an identity that only seems stored is an identity lost.
   if ((await readKeychainIdentity(env)) !== secret) throw failure(`the ${backendName()} did not keep the identity: nothing was stored`);
