@@ -1,12 +1,18 @@
 // `npm run bench`: the speed targets of DESIGN.md as ratios against baselines measured in this same run.
 // Never a timed unit test: machines differ, ratios within one run do not.
 import { benchCode } from "./bench/code.mjs";
+import { benchImport } from "./bench/import.mjs";
+import { benchRevoke } from "./bench/revoke.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
-const sections = [["code", () => benchCode({ runs })]];
+const sections = [
+  ["code", () => benchCode({ runs })],
+  ["import", () => benchImport({ runs })],
+  ["revoke --all", () => benchRevoke()],
+];
 for (const [name, run] of sections) {
   process.stdout.write(`== ${name}\n`);
-  const { lines } = run();
+  const { lines } = await run();
   process.stdout.write(`${lines.join("\n")}\n\n`);
 }

@@ -1,6 +1,7 @@
 // The full command line: commander wiring, global options, help with examples. Loaded for everything
 // except the plain `mfavault code` fast path (see main.ts).
 import { Command, CommanderError } from "commander";
+import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
 import { defineClipboardClear } from "./commands/clipboard.js";
@@ -9,10 +10,15 @@ import { defineCompletion } from "./commands/completion.js";
 import { defineDoctor } from "./commands/doctor.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
+import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
+import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
 import { defineJoin } from "./commands/join.js";
 import { defineMergeDriver } from "./commands/merge-driver.js";
+import { defineRekey } from "./commands/rekey.js";
+import { defineRotate } from "./commands/rotate.js";
+import { defineStatus } from "./commands/status.js";
 import { defineSync } from "./commands/sync.js";
 import { defineTeam } from "./commands/team.js";
 import { EXIT_CODES } from "./core/errors.js";
@@ -51,7 +57,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program.hook("preAction", (_this, action) => {
-    Object.assign(global, action.optsWithGlobals());
+    const o = action.optsWithGlobals() as GlobalOptions;
+    Object.assign(global, { vault: o.vault, json: o.json, commit: o.commit });
   });
 
   defineIdentity(program, ctx);
@@ -62,6 +69,12 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineAdd(program, ctx);
   defineCode(program, ctx);
   defineEntries(program, ctx);
+  defineImport(program, ctx);
+  defineExport(program, ctx);
+  defineAccess(program, ctx);
+  defineRotate(program, ctx);
+  defineRekey(program, ctx);
+  defineStatus(program, ctx);
   defineSync(program, ctx);
   defineDoctor(program, ctx);
   defineCompletion(program, ctx);

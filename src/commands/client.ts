@@ -1,4 +1,4 @@
-// `mfavault client add|list`: client vaults and the scopes inside them.
+// `mfavault client add|list|remove`: client vaults and the scopes inside them.
 import type { Command } from "commander";
 import { badInput, failure, notFound } from "../core/errors.js";
 import { checkName, checkVaultPath } from "../core/names.js";
@@ -7,7 +7,8 @@ import { CLIENTS_DIR, listVaults, vaultDir, vaultExists } from "../repo/layout.j
 import { saveChange } from "../repo/save.js";
 import { dirtyPaths } from "../repo/git.js";
 import { readManifest, readRecipients } from "../repo/vault-store.js";
-import { emit, repo, session, type Ctx } from "./context.js";
+import { defineClientRemove } from "./client-remove.js";
+import { emit, note, repo, session, type Ctx } from "./context.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
@@ -21,6 +22,9 @@ export async function runClientAdd(ctx: Ctx, vault: string, grant: string[]): Pr
   const parent = vault.includes("/") ? vault.slice(0, vault.lastIndexOf("/")) : null;
   if (parent && !vaultExists(s.root, parent)) throw notFound(`vault ${parent} does not exist: create it first with "mfavault client add ${parent}"`);
   const readers = [...new Set([s.me.name, ...grant.map((g) => checkName(g, "engineer name"))])];
+  for (const name of new Set(grant)) {
+    if (name === s.me.name || grant.indexOf(name) !== grant.lastIndexOf(name)) note(ctx, `${name} is already a reader of ${vault}: granted once`);
+  }
   for (const name of readers) {
     const card = s.team.get(name);
     if (!card) throw notFound(`no engineer "${name}" in team/: add their card first with "mfavault team add"`);
@@ -52,7 +56,8 @@ export function defineClient(program: Command, ctx: Ctx): void {
     .action((vault: string, o: { grant: string }) => runClientAdd(ctx, vault, o.grant.split(",").map((g) => g.trim()).filter(Boolean)));
   client
     .command("list")
-    .description("list vaults, who can read each, and whether you can")
+    .description("list vaults, who can read each, and whether you can (*)")
+    .addHelpText("after", "\nExamples:\n  mfavault client list\n  mfavault client list --json")
     .action(async () => {
       const r = repo(ctx);
       const me = await session(ctx).then((s) => s.me.name).catch(() => null);
@@ -70,4 +75,5 @@ export function defineClient(program: Command, ctx: Ctx): void {
         rs.length === 0 ? `no vaults yet in ${CLIENTS_DIR}/: mfavault client add <client>` : rs.map((x) => `${x.readable ? "*" : " "} ${x.vault.padEnd(24)} ${x.recipients.join(", ")}`).join("\n"),
       );
     });
+  defineClientRemove(client, ctx);
 }

@@ -12,6 +12,7 @@ import { findIdentity } from "../identity/sources.js";
 import { writeFileAtomic } from "../repo/atomic-write.js";
 import { listVaults, TEAM_DIR, vaultFile } from "../repo/layout.js";
 import { readTeam } from "../repo/team-store.js";
+import { LIMITS, readRepoBytes } from "../repo/repo-file.js";
 import { readManifest } from "../repo/vault-store.js";
 
 export interface CompletionNames {
@@ -54,7 +55,7 @@ async function readableEntries(root: string, env: NodeJS.ProcessEnv, vaults: str
   for (const vault of vaults) {
     try {
       if (!readManifest(root, vault).recipients.some((r) => r.recipient === recipient)) continue;
-      const plain = await decryptWithIdentity(readFileSync(join(root, vaultFile(vault))), identity);
+      const plain = await decryptWithIdentity(readRepoBytes(root, vaultFile(vault), LIMITS.vault), identity);
       if (plain) entries.push(...Object.keys(parseVaultDoc(plain.toString("utf8"), vault).entries).map((e) => `${vault}/${e}`));
     } catch {
       // An unreadable vault offers no entries.

@@ -1,6 +1,6 @@
 // The checks `mfavault doctor` runs, one function each. A check reports; it never changes anything
 // (the fixes live in doctor.ts) and never throws: a broken repository is what it is there to describe.
-import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { isMfaError } from "../core/errors.js";
 import { FORMAT_VERSION, parseRepoConfig, type RepoConfig } from "../core/repo-config.js";
@@ -12,6 +12,7 @@ import { runGit } from "../repo/git.js";
 import { AUDIT_DIR, CONFIG_FILE, listVaults } from "../repo/layout.js";
 import { driverScript, missingAttributes, registeredDriver } from "../repo/merge-driver-config.js";
 import { readTeam } from "../repo/team-store.js";
+import { LIMITS, readRepoBytes, readRepoText } from "../repo/repo-file.js";
 import { readManifest } from "../repo/vault-store.js";
 import { decryptWithIdentity } from "../crypto/age-file.js";
 import { vaultFile } from "../repo/layout.js";
@@ -51,7 +52,7 @@ export function checkGit(root: string | null): Check {
 export function checkRepo(root: string | null, state: DoctorState, rootError: string | null): Check {
   if (!root) return { check: "repository", status: "fail", message: rootError ?? "no vault repository here", fix: 'pass --vault DIR, set MFAVAULT_DIR, or cd into the vault repository' };
   try {
-    state.config = parseRepoConfig(readFileSync(join(root, CONFIG_FILE), "utf8"));
+    state.config = parseRepoConfig(readRepoText(root, CONFIG_FILE, LIMITS.config));
     return { check: "repository", status: "ok", message: `${root} (format ${FORMAT_VERSION})` };
   } catch (e) {
     return { check: "repository", status: "fail", message: reason(e), fix: "upgrade mfavault, or restore mfavault.json from git" };
@@ -115,7 +116,7 @@ export async function checkVaults(state: DoctorState): Promise<Check> {
     try {
       if (!readManifest(state.root, vault).recipients.some((r) => r.name === state.me)) continue;
       mine.push(vault);
-      if (!(await decryptWithIdentity(readFileSync(join(state.root, vaultFile(vault))), state.identity))) broken.push(`${vault} (not encrypted to you)`);
+      if (!(await decryptWithIdentity(readRepoBytes(state.root, vaultFile(vault), LIMITS.vault), state.identity))) broken.push(`${vault} (not encrypted to you)`);
     } catch (e) {
       broken.push(`${vault} (${reason(e)})`);
     }

@@ -10,6 +10,7 @@ import { parseManifest, type Manifest } from "../core/manifest.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { gitDir, runGit } from "./git.js";
 import { manifestFile, vaultFile } from "./layout.js";
+import { LIMITS, readRepoBytes } from "./repo-file.js";
 
 /** Heads a merge or rebase in progress may need beyond the refs --all already covers. */
 const EXTRA_HEADS = ["HEAD", "MERGE_HEAD", "REBASE_HEAD", "CHERRY_PICK_HEAD", "ORIG_HEAD", "FETCH_HEAD"];
@@ -62,9 +63,8 @@ function tryManifest(data: Buffer, path: string): Manifest | null {
 /** The manifest that was signed for the vault.age with this SHA-256: the working tree's, else history's. */
 export function findManifestFor(root: string, vault: string, vaultSha: string): Manifest | null {
   const path = manifestFile(vault);
-  const here = join(root, path);
-  if (existsSync(here)) {
-    const m = tryManifest(readFileSync(here), path);
+  if (existsSync(join(root, path))) {
+    const m = tryManifest(readRepoBytes(root, path, LIMITS.manifest), path);
     if (m && m.sha256 === vaultSha) return m;
   }
   for (const data of readBlobs(root, blobsInHistory(root, path))) {
@@ -77,9 +77,8 @@ export function findManifestFor(root: string, vault: string, vaultSha: string): 
 /** The vault.age whose SHA-256 a manifest names: the working tree's, else history's. */
 export function findVaultFor(root: string, vault: string, vaultSha: string): Buffer | null {
   const path = vaultFile(vault);
-  const here = join(root, path);
-  if (existsSync(here)) {
-    const data = readFileSync(here);
+  if (existsSync(join(root, path))) {
+    const data = readRepoBytes(root, path, LIMITS.vault);
     if (sha256(data) === vaultSha) return data;
   }
   for (const data of readBlobs(root, blobsInHistory(root, path))) if (sha256(data) === vaultSha) return data;

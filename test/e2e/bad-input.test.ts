@@ -1,5 +1,5 @@
 // Bad input gets a clear error with the documented exit code, and changes nothing.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -86,3 +86,51 @@ describe("bad input", () => {
     head = w.git(["rev-parse", "HEAD"]);
   });
 });
+
+describe("a dirty tree", () => {
+  it("refuses to write over uncommitted changes in the files it would touch, and loses nothing", async () => {
+    const { execaSync } = await import("execa");
+    const { readFileSync } = await import("node:fs");
+    const path = join(w.repo, "clients/acme/vault.age");
+    const plain = (await w.run("alice", ["show", "acme/aws", "--json"])).stdout;
+    expect(plain).toContain("acme/aws");
+    head = w.git(["rev-parse", "HEAD"]);
+    // A valid but uncommitted re-encryption, as someone might make by hand.
+    const doc = execaSync("age", ["-d", "-i", w.engineers.get("alice")!.keyFile, path]).stdout;
+    execaSync("age", ["-e", "-a", "-r", w.engineers.get("alice")!.recipient, "-o", path], { input: doc });
+    const mine = readFileSync(path, "utf8");
+    const r = await w.run("alice", ["add", "acme/new", "--secret-stdin"], { input: SEEDS.github });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/uncommitted changes in clients\/acme\/vault.age/);
+    expect(readFileSync(path, "utf8")).toBe(mine);
+    expect(w.git(["rev-parse", "HEAD"])).toBe(head);
+    w.git(["checkout", "--", "clients/acme/vault.age"]);
+  });
+});
+
+describe("hostile repository content", () => {
+  it("refuses to read a team card through a symbolic link pointing outside the repository", async () => {
+    const { symlinkSync, renameSync } = await import("node:fs");
+    const outside = join(w.dir, "outside.json");
+    writeFileSync(outside, readFileSync(join(w.repo, "team/bob.json"), "utf8"));
+    renameSync(join(w.repo, "team/bob.json"), join(w.dir, "bob.json.bak"));
+    symlinkSync(outside, join(w.repo, "team/bob.json"));
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/team\/bob.json is a symbolic link/);
+    w.git(["checkout", "--", "team/bob.json"]);
+  });
+
+  it("refuses a huge vault.age at once instead of reading it into memory", async () => {
+    const { truncateSync } = await import("node:fs");
+    const path = join(w.repo, "clients/acme/vault.age");
+    truncateSync(path, 500 << 20);
+    const t0 = Date.now();
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/clients\/acme\/vault.age is 500.0 MB, over the 64 MB limit/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    w.git(["checkout", "--", "clients/acme/vault.age"]);
+  });
+});
+

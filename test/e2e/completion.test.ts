@@ -40,7 +40,7 @@ describe("mfavault __complete", () => {
     expect(commands).toEqual(expect.arrayContaining(["add", "code", "completion", "doctor", "join", "sync", "team"]));
     expect(commands.some((c) => c.startsWith("_") || c === "merge-driver")).toBe(false);
     expect(complete("te")).toEqual(["team"]);
-    expect(complete("team", "")).toEqual(["add", "list"]);
+    expect(complete("team", "")).toEqual(["add", "list", "remove"]);
     expect(complete("code", "acme/aws", "--")).toEqual(expect.arrayContaining(["--copy", "--fresh", "--next", "--clear-after", "--json", "--vault"]));
   });
 
@@ -50,6 +50,10 @@ describe("mfavault __complete", () => {
     expect(complete("list", "")).toEqual(["acme", "hooli"]);
     expect(complete("client", "add", "hooli", "--grant", "")).toEqual(["alice", "bob"]);
     expect(complete("completion", "")).toEqual(["bash", "fish", "zsh"]);
+    // Other verbs' arguments by their names: grant <engineer> <vault>, rotate <address>.
+    expect(complete("grant", "")).toEqual(["alice", "bob"]);
+    expect(complete("grant", "alice", "h")).toEqual(["hooli"]);
+    expect(complete("rotate", "acme/a")).toEqual(["acme/aws"]);
   });
 
   it("caches names without seeds in a 0600 file, and refreshes it when a vault changes", async () => {

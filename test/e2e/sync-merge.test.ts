@@ -4,17 +4,12 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditSignatureValid, hashLine, parseAuditLine } from "../../src/core/audit-line.js";
 import { manifestSignatureValid, parseManifest } from "../../src/core/manifest.js";
-import { serializeRecipientsFile } from "../../src/core/recipients-file.js";
-import { parseVaultDoc } from "../../src/core/vault-doc.js";
-import { decryptWithIdentity } from "../../src/crypto/age-file.js";
-import { deriveSigningKey, parseIdentityFile } from "../../src/crypto/keys.js";
-import { sealVault } from "../../src/repo/vault-store.js";
 import { cloneWorld, type CloneWorld } from "../helpers/clones.js";
 import { baseEnv, SEEDS } from "../helpers/world.js";
 
@@ -37,29 +32,6 @@ function manifestMatches(dir: string, vault = "acme"): { writer: string; readers
   expect(manifestSignatureValid(m, card.signingKey)).toBe(true);
   expect(m.stanzas).toBe(m.recipients.length);
   return { writer: m.writer, readers: m.recipients.map((r) => r.name) };
-}
-
-/**
- * What `mfavault grant` / `revoke` (another branch's work) write, done by hand as alice: the vault
- * re-encrypted to the new readers, its manifest signed, the recipients file, one commit.
- */
-async function changeReadersByHand(dir: string, vault: string, change: { add?: string; remove?: string }): Promise<void> {
-  const alice = parseIdentityFile(readFileSync(w.engineers.get("alice")!.keyFile, "utf8"))[0]!;
-  const base = join(dir, "clients", vault);
-  const doc = parseVaultDoc((await decryptWithIdentity(readFileSync(join(base, "vault.age")), alice))!.toString("utf8"), vault);
-  let readers = parseManifest(JSON.parse(readFileSync(join(base, "manifest.json"), "utf8")), "manifest").recipients;
-  if (change.add) readers = [...readers, { name: change.add, recipient: JSON.parse(readFileSync(join(dir, "team", `${change.add}.json`), "utf8")).recipient }];
-  if (change.remove) {
-    readers = readers.filter((r) => r.name !== change.remove);
-    for (const e of Object.values(doc.entries)) e.rotationDue = [{ since: new Date().toISOString(), reason: `revoked ${change.remove}`, engineer: change.remove }];
-  }
-  readers.sort((x, y) => x.name.localeCompare(y.name));
-  const sealed = await sealVault(doc, readers, { name: "alice", key: deriveSigningKey(alice), now: new Date() });
-  writeFileSync(join(base, "vault.age"), sealed.vaultAge);
-  writeFileSync(join(base, "manifest.json"), sealed.manifest);
-  writeFileSync(join(base, "recipients"), serializeRecipientsFile(vault, readers.map((r) => r.name)));
-  w.gitIn(dir, ["add", "clients"]);
-  w.gitIn(dir, ["commit", "-q", "-m", `${change.add ? `grant ${change.add}` : `revoke ${change.remove}`} ${vault} (by hand)`]);
 }
 
 async function ok(p: Promise<{ exitCode: number; stderr: string; stdout: string }>) {
@@ -104,8 +76,7 @@ describe("mfavault sync", () => {
 
   it("lets a rotation on one clone win while the other adds an entry", async () => {
     await ok(w.runIn(a, "alice", ["sync"]));
-    await ok(w.runIn(b, "bob", ["rm", "acme/github"]));
-    await ok(w.runIn(b, "bob", ["add", "acme/github", "--secret-stdin"], { input: "MFRGGZDFMZTWQ2LK" }));
+    await ok(w.runIn(b, "bob", ["rotate", "acme/github", "--secret-stdin"], { input: "MFRGGZDFMZTWQ2LK" }));
     await ok(w.runIn(a, "alice", ["add", "acme/dns", "--secret-stdin"], { input: "ONSWG4TFOQYTEMZU" }));
     await ok(w.runIn(b, "bob", ["sync"]));
     await ok(w.runIn(a, "alice", ["sync"]));
@@ -118,10 +89,8 @@ describe("mfavault sync", () => {
   });
 
   it("keeps both seeds when two clones rotate one entry differently, and marks both", async () => {
-    await ok(w.runIn(a, "alice", ["rm", "acme/aws"]));
-    await ok(w.runIn(a, "alice", ["add", "acme/aws", "--secret-stdin"], { input: "GAYTEMZUGU3DOOBZ" }));
-    await ok(w.runIn(b, "bob", ["rm", "acme/aws"]));
-    await ok(w.runIn(b, "bob", ["add", "acme/aws", "--secret-stdin"], { input: "HBSWY3DPEHPK3PXQ" }));
+    await ok(w.runIn(a, "alice", ["rotate", "acme/aws", "--secret-stdin"], { input: "GAYTEMZUGU3DOOBZ" }));
+    await ok(w.runIn(b, "bob", ["rotate", "acme/aws", "--secret-stdin"], { input: "HBSWY3DPEHPK3PXQ" }));
     await ok(w.runIn(a, "alice", ["sync"]));
     const r = await ok(w.runIn(b, "bob", ["sync"]));
     expect(r.stderr).toMatch(/acme\/aws.* rotated to two different seeds: both kept and marked/);
@@ -135,6 +104,9 @@ describe("mfavault sync", () => {
     const show = await ok(w.runIn(b, "bob", ["show", "acme/aws"]));
     expect(show.stdout).toMatch(new RegExp(`CONFLICT since .*rotated to two different seeds.*the other seed: acme/${other.replace(".", "\\.")}`));
     expect((await ok(w.runIn(b, "bob", ["list", "acme"]))).stdout).toMatch(/acme\/aws .*CONFLICT/);
+    const status = JSON.parse((await ok(w.runIn(b, "bob", ["status", "--json"]))).stdout);
+    expect(status.conflicts.map((c: { entry: string }) => c.entry)).toEqual(["acme/aws", `acme/${other}`]);
+    expect((await ok(w.runIn(b, "bob", ["status"]))).stdout).toMatch(/Merge conflicts \(2\)\n {2}acme\/aws .*two seeds, the other is acme\/aws\.conflict-/);
 
     await ok(w.runIn(b, "bob", ["rm", `acme/${other}`]));
     expect(decrypt("bob", b).entries.aws!.conflict).toBeUndefined();
@@ -190,7 +162,7 @@ describe("mfavault sync", () => {
   it("merges a grant on one clone with an add on the other: the new reader can read the new entry", async () => {
     await ok(w.runIn(a, "alice", ["sync"]));
     await ok(w.runIn(b, "bob", ["sync"]));
-    await changeReadersByHand(a, "acme", { add: "carol" });
+    await ok(w.runIn(a, "alice", ["grant", "carol", "acme"]));
     await ok(w.runIn(b, "bob", ["add", "acme/granted", "--secret-stdin"], { input: "GEZDGNBVGY3TQOJR" }));
     await ok(w.runIn(b, "bob", ["sync"]));
     await ok(w.runIn(a, "alice", ["sync"]));
@@ -202,13 +174,15 @@ describe("mfavault sync", () => {
 
   it("honours a revoke on one clone against an add on the other, marking what the revoked reader saw", async () => {
     await ok(w.runIn(b, "bob", ["sync"]));
-    await changeReadersByHand(a, "acme", { remove: "bob" });
+    await ok(w.runIn(a, "alice", ["revoke", "bob", "acme"]));
     await ok(w.runIn(b, "bob", ["add", "acme/late", "--secret-stdin"], { input: "GEZDGNBVGY3TQOJS" }));
     await ok(w.runIn(b, "bob", ["sync"]));
     await ok(w.runIn(a, "alice", ["sync"]));
     expect(manifestMatches(a)).toEqual({ writer: "alice", readers: ["alice", "carol"] });
-    const doc = decrypt("alice", a) as unknown as { entries: Record<string, { rotationDue?: { engineer?: string }[] }> };
-    expect(doc.entries.late!.rotationDue).toEqual([expect.objectContaining({ engineer: "bob" })]);
+    const doc = decrypt("alice", a) as unknown as { entries: Record<string, { rotationDue?: { engineer?: string; reason: string }[] }> };
+    // Revoke marked what bob could read on alice's side; the merge marks what he saw on his own side.
+    expect(doc.entries.late!.rotationDue).toEqual([expect.objectContaining({ engineer: "bob", reason: expect.stringMatching(/readable by bob on a branch merged after/) })]);
+    expect(doc.entries.aws!.rotationDue).toEqual([expect.objectContaining({ engineer: "bob", reason: "bob revoked" })]);
     for (const e of Object.values(doc.entries)) expect(e.rotationDue!.filter((m) => m.engineer === "bob")).toHaveLength(1);
     expect(() => decrypt("bob", a)).toThrow();
   });
