@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
+import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
 import { defineClipboardClear } from "./commands/clipboard.js";
 import { defineCode } from "./commands/code.js";
@@ -69,6 +70,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineAdd(program, ctx);
   defineCode(program, ctx);
   defineEntries(program, ctx);
+  defineAudit(program, ctx);
   defineImport(program, ctx);
   defineExport(program, ctx);
   defineAccess(program, ctx);

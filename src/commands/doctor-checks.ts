@@ -16,7 +16,8 @@ import { LIMITS, readRepoBytes, readRepoText } from "../repo/repo-file.js";
 import { readManifest } from "../repo/vault-store.js";
 import { decryptWithIdentity } from "../crypto/age-file.js";
 import { vaultFile } from "../repo/layout.js";
-import { syslogReachable, syslogTarget } from "./doctor-syslog.js";
+import { parseSyslogTarget } from "../core/syslog-message.js";
+import { syslogReachable } from "./doctor-syslog.js";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 
@@ -147,9 +148,15 @@ export function checkAudit(state: DoctorState): Check {
 }
 
 export async function checkSyslog(state: DoctorState): Promise<Check> {
-  const target = syslogTarget(state.config?.audit ?? {});
+  let target;
+  try {
+    target = parseSyslogTarget(state.config?.audit ?? {});
+  } catch (e) {
+    return { check: "syslog", status: "fail", message: reason(e), fix: 'set audit.syslog to "udp://host:port", "tcp://host:port" or "tls://host:port"' };
+  }
   if (!target) return { check: "syslog", status: "skip", message: "no syslog forwarding configured in mfavault.json" };
+  const url = `${target.transport}://${target.host}:${target.port}`;
   const problem = await syslogReachable(target);
-  if (problem) return { check: "syslog", status: "fail", message: `${target.protocol}://${target.host}:${target.port}: ${problem}`, fix: "check the syslog host, port and firewall, or the audit.syslog setting in mfavault.json" };
-  return { check: "syslog", status: "ok", message: `${target.protocol}://${target.host}:${target.port} reachable` };
+  if (problem) return { check: "syslog", status: "fail", message: `${url}: ${problem}`, fix: "check the syslog host, port and firewall, or the audit.syslog setting in mfavault.json" };
+  return { check: "syslog", status: "ok", message: `${url} ${target.transport === "udp" ? "did not refuse (UDP cannot confirm delivery)" : "answers"}` };
 }

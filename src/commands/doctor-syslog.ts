@@ -1,29 +1,6 @@
-// Whether the syslog collector that audit lines are forwarded to (mfavault.json "audit.syslog") answers.
-// The setting is read leniently: a URL ("udp://siem.example:514", "tcp://…") or an object with host,
-// port and protocol/transport, since the forwarding feature owns its exact shape.
-
-export interface SyslogTarget {
-  protocol: "udp" | "tcp" | "tls";
-  host: string;
-  port: number;
-}
-
-export function syslogTarget(audit: Record<string, unknown>): SyslogTarget | null {
-  const raw = audit.syslog;
-  if (raw === undefined || raw === null || raw === false) return null;
-  if (typeof raw === "string") {
-    const m = /^(udp|tcp|tls):\/\/\[?([^\]/]+?)\]?(?::(\d+))?\/?$/i.exec(raw);
-    if (!m) return { protocol: "udp", host: raw, port: 514 };
-    return { protocol: m[1]!.toLowerCase() as SyslogTarget["protocol"], host: m[2]!, port: Number(m[3] ?? (m[1]!.toLowerCase() === "tls" ? 6514 : 514)) };
-  }
-  if (typeof raw === "object") {
-    const o = raw as Record<string, unknown>;
-    if (typeof o.url === "string") return syslogTarget({ syslog: o.url });
-    const protocol = String(o.protocol ?? o.transport ?? "udp").toLowerCase();
-    return { protocol: (["tcp", "tls"].includes(protocol) ? protocol : "udp") as SyslogTarget["protocol"], host: String(o.host ?? "localhost"), port: Number(o.port ?? 514) };
-  }
-  return null;
-}
+// Whether the syslog collector that audit lines are forwarded to (mfavault.json "audit.syslog", parsed by
+// core/syslog-message.ts) answers: a TCP or TLS handshake, or for UDP at least no refusal.
+import type { SyslogTarget } from "../core/syslog-message.js";
 
 /** Null when the collector answers; else why not. UDP has no handshake: a refusal (ICMP) is all it can show. */
 export async function syslogReachable(t: SyslogTarget, timeoutMs = 3000): Promise<string | null> {
@@ -33,7 +10,7 @@ export async function syslogReachable(t: SyslogTarget, timeoutMs = 3000): Promis
   } catch {
     return `cannot resolve ${t.host}`;
   }
-  if (t.protocol === "udp") {
+  if (t.transport === "udp") {
     const dgram = await import("node:dgram");
     return new Promise((done) => {
       const socket = dgram.createSocket(t.host.includes(":") ? "udp6" : "udp4");
@@ -49,9 +26,13 @@ export async function syslogReachable(t: SyslogTarget, timeoutMs = 3000): Promis
     });
   }
   const net = await import("node:net");
+  const tls = await import("node:tls");
   return new Promise((done) => {
-    const socket = net.connect({ host: t.host, port: t.port, timeout: timeoutMs });
-    socket.once("connect", () => {
+    const socket =
+      t.transport === "tls"
+        ? tls.connect({ host: t.host, port: t.port, servername: t.host, timeout: timeoutMs })
+        : net.connect({ host: t.host, port: t.port, timeout: timeoutMs });
+    socket.once(t.transport === "tls" ? "secureConnect" : "connect", () => {
       socket.destroy();
       done(null);
     });

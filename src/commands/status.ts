@@ -1,6 +1,7 @@
 // `mfavault status`: what needs attention, in sections. Each section adds its own keys to the one
 // report object (`status --json`) and renders its own block of text; a new review adds a section here.
 import type { Command } from "commander";
+import type { AuditReview } from "../core/audit-review.js";
 import { escapeText } from "../core/escape.js";
 import { isMfaError } from "../core/errors.js";
 import { rotationDueItems, type RotationDueItem } from "../core/policy.js";
@@ -8,6 +9,7 @@ import { listVaults } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
 import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
 import { accessSession, listSome } from "./access.js";
+import { auditReviewSection } from "./audit-review.js";
 import { emit, note, type Ctx } from "./context.js";
 import { conflictSection, type ConflictItem } from "./status-conflicts.js";
 
@@ -19,6 +21,8 @@ export interface StatusReport {
   notReadable: string[];
   /** Entries a merge kept with two seeds (see status-conflicts.ts). */
   conflicts: ConflictItem[];
+  /** The monthly audit review over the last 30 days (see commands/audit-review.ts). */
+  review?: AuditReview;
 }
 
 export interface StatusSection {
@@ -59,7 +63,7 @@ const rotationSection: StatusSection = {
   },
 };
 
-export const STATUS_SECTIONS: StatusSection[] = [rotationSection, conflictSection];
+export const STATUS_SECTIONS: StatusSection[] = [rotationSection, conflictSection, auditReviewSection];
 
 export function renderStatus(report: StatusReport, sections: StatusSection[] = STATUS_SECTIONS): string {
   return sections.map((sec) => [sec.title(report), ...sec.render(report)].join("\n")).join("\n\n");
@@ -75,7 +79,7 @@ export async function runStatus(ctx: Ctx): Promise<void> {
 export function defineStatus(program: Command, ctx: Ctx): void {
   program
     .command("status")
-    .description("what needs attention: seeds due for rotation (and why), in the vaults you can read")
+    .description("what needs attention: seeds due for rotation (and why), and the monthly audit review")
     .addHelpText("after", '\nExamples:\n  mfavault status\n  mfavault status --json    # {"rotationDue":[{"entry":"acme/aws","vault":"acme","since":"…","reason":"bob revoked",…}],…}')
     .action(() => runStatus(ctx));
 }

@@ -1,8 +1,6 @@
-// The pure parts of everyday codes and doctor: fuzzy address matching, the countdown line, the syslog
-// setting.
+// The pure parts of everyday codes: fuzzy address matching and the countdown line.
 import { describe, expect, it } from "vitest";
 import { renderCountdown } from "../../src/commands/code-countdown.js";
-import { syslogTarget } from "../../src/commands/doctor-syslog.js";
 import { fuzzyMatches } from "../../src/core/fuzzy.js";
 
 const paths = ["acme/aws", "acme/github", "acme/prod/aws", "hooli/github", "hooli/aws-root"];
@@ -31,14 +29,5 @@ describe("renderCountdown", () => {
   });
   it("colours only when colour is on", () => {
     expect(renderCountdown({ ...view, color: true }, 27_000)).toContain("\x1b[31m 3s\x1b[0m");
-  });
-});
-
-describe("syslogTarget", () => {
-  it("reads a URL or an object, and nothing when forwarding is off", () => {
-    expect(syslogTarget({ syslog: "tcp://siem.example:6514" })).toEqual({ protocol: "tcp", host: "siem.example", port: 6514 });
-    expect(syslogTarget({ syslog: "udp://10.0.0.5" })).toEqual({ protocol: "udp", host: "10.0.0.5", port: 514 });
-    expect(syslogTarget({ syslog: { host: "log", port: 1514, transport: "TCP" } })).toEqual({ protocol: "tcp", host: "log", port: 1514 });
-    expect(syslogTarget({})).toBeNull();
   });
 });
