@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,6 +185,35 @@ describe("mfavault sync", () => {
     expect(doc.entries.aws!.rotationDue).toEqual([expect.objectContaining({ engineer: "bob", reason: "bob revoked" })]);
     for (const e of Object.values(doc.entries)) expect(e.rotationDue!.filter((m) => m.engineer === "bob")).toHaveLength(1);
     expect(() => decrypt("bob", a)).toThrow();
+  });
+});
+
+describe("the merge driver called directly", () => {
+  it("gives the same merged pair whichever file git merges first (manifest.json here, then vault.age)", async () => {
+    const d = w.clone("driver-order");
+    await ok(w.runIn(d, "alice", ["sync"]));
+    w.gitIn(d, ["checkout", "-q", "-b", "other"]);
+    await ok(w.runIn(d, "alice", ["add", "acme/order-theirs", "--secret-stdin"], { input: "GEZDGNBVGY3TQOJT" }));
+    w.gitIn(d, ["checkout", "-q", "main"]);
+    await ok(w.runIn(d, "alice", ["add", "acme/order-ours", "--secret-stdin"], { input: "GEZDGNBVGY3TQOJU" }));
+    const base = w.gitIn(d, ["merge-base", "main", "other"]);
+    const tmp = (side: string, rev: string, file: string) => {
+      const path = join(w.dir, `${side}-${file}`);
+      writeFileSync(path, execaSync("git", ["show", `${rev}:clients/acme/${file}`], { cwd: d, stripFinalNewline: false }).stdout);
+      return path;
+    };
+    const driver = async (file: string) => {
+      const paths = [tmp("base", base, file), tmp("ours", "main", file), tmp("theirs", "other", file)];
+      const r = await w.run("alice", ["merge-driver", ...paths, `clients/acme/${file}`], { cwd: d });
+      expect(r.exitCode, r.stderr).toBe(0);
+      return readFileSync(paths[1]!, "utf8");
+    };
+    const manifest = JSON.parse(await driver("manifest.json"));
+    const vaultAge = await driver("vault.age");
+    expect(manifest.sha256).toBe(createHash("sha256").update(vaultAge).digest("hex"));
+    expect(manifest.writer).toBe("alice");
+    const plain = execaSync("age", ["-d", "-i", w.engineers.get("alice")!.keyFile], { input: vaultAge }).stdout;
+    expect(Object.keys(JSON.parse(String(plain)).entries)).toEqual(expect.arrayContaining(["order-ours", "order-theirs", "aws"]));
   });
 });
 
