@@ -9,6 +9,7 @@ import { defineEntries } from "./commands/entries.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineInit } from "./commands/init.js";
 import { defineTeam } from "./commands/team.js";
+import { defineVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./core/errors.js";
 import { processIo, type Io } from "./io.js";
 import { runGuarded } from "./run.js";
@@ -61,6 +62,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
+  defineVerify(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

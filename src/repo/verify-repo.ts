@@ -1,0 +1,191 @@
+// `verify` over a whole vault repository, with no key: every team card, every vault (scopes included),
+// every tracked file scanned for plaintext seeds, and the audit trail. With `staged`, only what a commit
+// would record: the staged files, and the vaults they touch, read from the index.
+import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseCard, type Card } from "../core/card.js";
+import { parseJsonText } from "../core/canonical-json.js";
+import { escapeText } from "../core/escape.js";
+import type { Finding } from "../core/finding.js";
+import type { CheckGroup } from "../core/finding-report.js";
+import { checkVaultPath } from "../core/names.js";
+import { seedFinding } from "../core/seed-scan.js";
+import { VAULT_CHECKS, verifyVault } from "../core/verify-vault.js";
+import { checkAuditTrail } from "./verify-audit.js";
+import { readIndexFiles, stagedChanges, trackedPaths } from "./index-files.js";
+import { AUDIT_DIR, CLIENTS_DIR, listVaults, manifestFile, recipientsFile, TEAM_DIR, vaultFile } from "./layout.js";
+
+export interface VerifySummary {
+  ok: boolean;
+  findings: number;
+  vaults: number;
+  teamCards: number;
+  filesScanned: number;
+  /** "verified", or why the audit trail was not checked in this run. */
+  auditTrail: string;
+  staged: boolean;
+}
+
+export interface VerifyResult {
+  findings: Finding[];
+  summary: VerifySummary;
+  groups: CheckGroup[];
+}
+
+/** Where file contents come from: the work tree (CI, a checkout) or the index (a pre-commit hook). */
+interface FileSource {
+  read(path: string): Buffer | null;
+}
+
+const MAX_SCAN_BYTES = 64 << 20;
+const CARD_FILE = /^team\/([^/]+)\.json$/;
+const VAULT_FILE = /^clients\/(.+)\/vault\.age$/;
+
+function workTree(root: string): FileSource {
+  return {
+    read(path) {
+      let fd: number;
+      try {
+        fd = openSync(join(root, path), "r");
+      } catch {
+        return null;
+      }
+      try {
+        const size = Math.min(statSync(join(root, path)).size, MAX_SCAN_BYTES);
+        const buf = Buffer.alloc(size);
+        let off = 0;
+        while (off < size) {
+          const n = readSync(fd, buf, off, size - off, off);
+          if (n === 0) break;
+          off += n;
+        }
+        return buf.subarray(0, off);
+      } catch {
+        return null; // a directory, a socket: nothing to read
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+function index(files: Map<string, Buffer | null>): FileSource {
+  return { read: (path) => files.get(path) ?? null };
+}
+
+/** Every file under root but .git, for a repository that is not (or not yet) a git work tree. */
+function walkFiles(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(root, join(d.parentPath ?? d.path, d.name)).split("\\").join("/"))
+    .filter((p) => p !== ".git" && !p.startsWith(".git/"))
+    .sort();
+}
+
+function vaultOf(path: string): string | null {
+  const m = VAULT_FILE.exec(path);
+  if (!m) return null;
+  try {
+    return checkVaultPath(m[1]!);
+  } catch {
+    return null;
+  }
+}
+
+function readTeamCards(files: string[], src: FileSource, findings: Finding[]): Map<string, Card> {
+  const team = new Map<string, Card>();
+  const byRecipient = new Map<string, string>();
+  for (const file of files) {
+    const text = src.read(file);
+    if (text === null) continue;
+    try {
+      const card = parseCard(parseJsonText(text.toString("utf8"), file), file);
+      const expected = CARD_FILE.exec(file)![1]!;
+      if (card.name !== expected) throw new Error(`${file} holds the card of "${card.name}": the file name and the name inside must match`);
+      const twin = byRecipient.get(card.recipient);
+      if (twin) findings.push({ file, check: "team-card", message: `${file} has the same age recipient as team/${twin}.json: one key, two names` });
+      byRecipient.set(card.recipient, card.name);
+      team.set(card.name, card);
+    } catch (e) {
+      findings.push({ file, check: "team-card", message: escapeText((e as Error).message) });
+    }
+  }
+  return team;
+}
+
+interface Plan {
+  src: FileSource;
+  teamFiles: string[];
+  vaults: string[];
+  scan: string[];
+  /** Why the audit trail is skipped, or null to check it. */
+  skipAudit: string | null;
+}
+
+function workTreePlan(root: string): Plan {
+  const tracked = trackedPaths(root) ?? walkFiles(root);
+  return { src: workTree(root), teamFiles: tracked.filter((p) => CARD_FILE.test(p)), vaults: listVaults(root), scan: tracked, skipAudit: null };
+}
+
+function stagedPlan(root: string): Plan {
+  const indexed = trackedPaths(root) ?? [];
+  const inIndex = new Set(indexed);
+  const staged = stagedChanges(root);
+  const teamFiles = indexed.filter((p) => CARD_FILE.test(p));
+  const allVaults = indexed.map(vaultOf).filter((v): v is string => v !== null);
+  const teamChanged = staged.some((p) => p.startsWith(`${TEAM_DIR}/`));
+  const touched = new Set(staged.map((p) => (p.startsWith(`${CLIENTS_DIR}/`) ? p.slice(CLIENTS_DIR.length + 1, p.lastIndexOf("/")) : "")));
+  const vaults = teamChanged ? allVaults : allVaults.filter((v) => touched.has(v));
+  const scan = staged.filter((p) => inIndex.has(p));
+  const needed = [...teamFiles, ...scan, ...vaults.flatMap((v) => [recipientsFile(v), manifestFile(v), vaultFile(v)])];
+  const auditStaged = teamChanged || staged.some((p) => p.startsWith(`${AUDIT_DIR}/`));
+  return { src: index(readIndexFiles(root, [...new Set(needed)])), teamFiles, vaults, scan, skipAudit: auditStaged ? null : "no audit file or team card staged" };
+}
+
+/** The repository-wide test cases: the audit trail's own checks when it found something, else one for it. */
+function repoChecks(auditRan: boolean, auditFindings: Finding[]): string[] {
+  const audit = auditFindings.length > 0 ? [...new Set(auditFindings.map((f) => f.check))] : auditRan ? ["audit-trail"] : [];
+  return ["team-card", "plaintext-seed", ...audit];
+}
+
+export function verifyRepo(root: string, opts: { staged: boolean }): VerifyResult {
+  const plan = opts.staged ? stagedPlan(root) : workTreePlan(root);
+  const findings: Finding[] = [];
+  const team = readTeamCards(plan.teamFiles, plan.src, findings);
+  // vault.age files are read once: for their checks here, and again only if the scan is given a new path.
+  const seen = new Map<string, Buffer>();
+  const vaultFindings: Finding[] = [];
+  for (const vault of plan.vaults) {
+    const paths = { recipients: recipientsFile(vault), manifest: manifestFile(vault), vaultAge: vaultFile(vault) };
+    const vaultAge = plan.src.read(paths.vaultAge);
+    if (vaultAge === null) continue;
+    seen.set(paths.vaultAge, vaultAge);
+    const text = (p: string) => plan.src.read(p)?.toString("utf8") ?? null;
+    vaultFindings.push(...verifyVault({ vault, paths, recipients: text(paths.recipients), manifest: text(paths.manifest), vaultAge }, team));
+  }
+  const seedFindings: Finding[] = [];
+  for (const path of plan.scan) {
+    const content = seen.get(path) ?? plan.src.read(path);
+    const f = content && seedFinding(path, content);
+    if (f) seedFindings.push(f);
+  }
+  const audit = plan.skipAudit ? { findings: [], status: plan.skipAudit } : checkAuditTrail(root, team);
+  findings.push(...vaultFindings, ...seedFindings, ...audit.findings);
+  const groups: CheckGroup[] = [
+    { checks: repoChecks(audit.status === "verified", audit.findings) },
+    ...plan.vaults.map((vault) => ({ vault, checks: VAULT_CHECKS })),
+  ];
+  return {
+    findings,
+    groups,
+    summary: {
+      ok: findings.length === 0,
+      findings: findings.length,
+      vaults: plan.vaults.length,
+      teamCards: team.size,
+      filesScanned: plan.scan.length,
+      auditTrail: audit.status,
+      staged: opts.staged,
+    },
+  };
+}
