@@ -52,7 +52,8 @@ export function defineClient(program: Command, ctx: Ctx): void {
     .action((vault: string, o: { grant: string }) => runClientAdd(ctx, vault, o.grant.split(",").map((g) => g.trim()).filter(Boolean)));
   client
     .command("list")
-    .description("list vaults, who can read each, and whether you can")
+    .description("list vaults, who can read each, and whether you can (*)")
+    .addHelpText("after", "\nExamples:\n  mfavault client list\n  mfavault client list --json")
     .action(async () => {
       const r = repo(ctx);
       const me = await session(ctx).then((s) => s.me.name).catch(() => null);

@@ -4,11 +4,10 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseCard, serializeCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { badInput, failure, usageError } from "../core/errors.js";
+import { badInput, failure } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import { saveChange } from "../repo/save.js";
 import { cardPath } from "../repo/layout.js";
-import { dirtyPaths } from "../repo/git.js";
 import { readTeam } from "../repo/team-store.js";
 import { emit, note, repo, session, type Ctx } from "./context.js";
 
@@ -30,7 +29,6 @@ export async function runTeamAdd(ctx: Ctx, source: string): Promise<void> {
   }
   const clash = [...s.team.values()].find((c) => c.recipient === incoming.recipient && c.name !== incoming.name);
   if (clash) throw badInput(`that age recipient already belongs to "${clash.name}"`);
-  if (dirtyPaths(s.root, [cardPath(incoming.name)]).length > 0) throw usageError(`${cardPath(incoming.name)} has uncommitted changes: commit or discard them first`);
   const card: Card = { ...incoming, status: "active", created: incoming.created };
   await saveChange(s, {
     message: `team: add ${card.name}`,
@@ -52,6 +50,7 @@ export function defineTeam(program: Command, ctx: Ctx): void {
   team
     .command("list")
     .description("list team cards")
+    .addHelpText("after", "\nExamples:\n  mfavault team list\n  mfavault team list --json")
     .action(() => {
       const cards = [...readTeam(repo(ctx).root).values()];
       emit(ctx, cards, (cs) => cs.map((c) => `${escapeText(c.name).padEnd(16)} ${c.status.padEnd(8)} ${c.recipient}`).join("\n"));

@@ -1,9 +1,10 @@
 // The git the vault repository lives in. Commits are made with plumbing (update-index, write-tree,
 // commit-tree, update-ref) on exactly the paths a command changed: no full-tree stat, no hooks, no
 // maintenance child, and a compare-and-swap on the branch so a concurrent commit is never overwritten.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { failure } from "../core/errors.js";
+import { fastCommitFile } from "./git-fast-commit.js";
 
 export interface GitResult {
   status: number;
@@ -11,10 +12,10 @@ export interface GitResult {
   stderr: string;
 }
 
-export function runGit(cwd: string, args: string[], input?: string): GitResult {
+export function runGit(cwd: string, args: string[], input?: string, extraEnv: Record<string, string> = {}): GitResult {
   // Loaded on first use: reading a code that needs no commit never pays for child_process.
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const r = spawnSync("git", args, { cwd, input, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 256 << 20 });
+  const r = spawnSync("git", args, { cwd, input, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...extraEnv }, maxBuffer: 256 << 20 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     throw failure(code === "ENOENT" ? "git is not installed or not on PATH: install git and retry" : `git could not run: ${r.error.message}`);
@@ -22,8 +23,8 @@ export function runGit(cwd: string, args: string[], input?: string): GitResult {
   return { status: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function git(cwd: string, args: string[], input?: string): string {
-  const r = runGit(cwd, args, input);
+export function git(cwd: string, args: string[], input?: string, extraEnv?: Record<string, string>): string {
+  const r = runGit(cwd, args, input, extraEnv);
   if (r.status !== 0) {
     const msg = r.stderr.trim().split("\n").slice(-3).join(" ");
     if (/tell me who you are|empty ident|user\.email/i.test(msg)) {
@@ -56,11 +57,37 @@ export function headCommit(root: string): string | null {
   return null;
 }
 
-/** Commits exactly `paths` (added, changed or deleted) with `message`; returns the new commit. */
+/**
+ * Commits exactly `paths` (added, changed or deleted) with `message`; returns the new commit. Whatever
+ * else the user has staged stays staged and out of this commit.
+ */
 export function commitPaths(root: string, paths: string[], message: string): string {
+  // One changed tracked file (an audit line) is committed without starting git; see git-fast-commit.ts.
+  // It declines (null) whenever the index holds anything staged, so it never sweeps foreign changes in.
+  if (paths.length === 1) {
+    const fast = fastCommitFile(root, paths[0]!, message);
+    if (fast) return fast;
+  }
   const parent = headCommit(root);
-  git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], paths.map((p) => `${p}\0`).join(""));
-  const tree = git(root, ["write-tree"]).trim();
+  const list = paths.map((p) => `${p}\0`).join("");
+  const foreign = stagedPaths(root).filter((p) => !paths.includes(p));
+  let tree: string;
+  if (foreign.length === 0) {
+    git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], list);
+    tree = git(root, ["write-tree"]).trim();
+  } else {
+    // Build the commit's tree in a scratch index that starts from HEAD, then stage our paths in the real one.
+    const scratch = join(gitDir(root), "mfavault-index");
+    const env = { GIT_INDEX_FILE: scratch };
+    try {
+      git(root, ["read-tree", parent!], undefined, env);
+      git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], list, env);
+      tree = git(root, ["write-tree"], undefined, env).trim();
+    } finally {
+      rmSync(scratch, { force: true });
+    }
+    git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], list);
+  }
   const commit = git(root, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-F", "-"], `${message}\n`).trim();
   git(root, ["update-ref", "-m", `mfavault: ${message.split("\n")[0]}`, "HEAD", commit, parent ?? "0".repeat(40)]);
   return commit;

@@ -5,10 +5,10 @@
 // exactly as before or exactly as after the interrupted command.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { badInput } from "../core/errors.js";
+import { badInput, failure } from "../core/errors.js";
 import { writeDurably, writeFileAtomic } from "./atomic-write.js";
 import { appendLineOnce } from "./audit-file.js";
-import { commitPaths, gitDir } from "./git.js";
+import { commitPaths, dirtyPaths, gitDir } from "./git.js";
 import { acquireLock } from "./lock.js";
 
 export interface FileChange {
@@ -84,6 +84,10 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
   const release = acquireLock(lockPath(root));
   try {
     const recovered = recoverInterrupted(root);
+    const dirty = change.files.length > 0 ? dirtyPaths(root, change.files.map((f) => f.path)) : [];
+    if (dirty.length > 0) {
+      throw failure(`uncommitted changes in ${dirty.join(", ")}: commit them, or discard them with "git checkout -- <file>", then retry`);
+    }
     mkdirSync(txDir(root), { recursive: true });
     const journal: Journal = { message: change.message, commit: change.commit, files: [] };
     change.files.forEach((f, i) => {

@@ -86,3 +86,24 @@ describe("bad input", () => {
     head = w.git(["rev-parse", "HEAD"]);
   });
 });
+
+describe("a dirty tree", () => {
+  it("refuses to write over uncommitted changes in the files it would touch, and loses nothing", async () => {
+    const { execaSync } = await import("execa");
+    const { readFileSync } = await import("node:fs");
+    const path = join(w.repo, "clients/acme/vault.age");
+    const plain = (await w.run("alice", ["show", "acme/aws", "--json"])).stdout;
+    expect(plain).toContain("acme/aws");
+    head = w.git(["rev-parse", "HEAD"]);
+    // A valid but uncommitted re-encryption, as someone might make by hand.
+    const doc = execaSync("age", ["-d", "-i", w.engineers.get("alice")!.keyFile, path]).stdout;
+    execaSync("age", ["-e", "-a", "-r", w.engineers.get("alice")!.recipient, "-o", path], { input: doc });
+    const mine = readFileSync(path, "utf8");
+    const r = await w.run("alice", ["add", "acme/new", "--secret-stdin"], { input: SEEDS.github });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/uncommitted changes in clients\/acme\/vault.age/);
+    expect(readFileSync(path, "utf8")).toBe(mine);
+    expect(w.git(["rev-parse", "HEAD"])).toBe(head);
+    w.git(["checkout", "--", "clients/acme/vault.age"]);
+  });
+});

@@ -140,3 +140,31 @@ describe("identities", () => {
     expect(r.stderr).toMatch(/chmod 600/);
   });
 });
+
+describe("post-quantum identities", () => {
+  it("walks init → client → add → code with a hybrid age1pq1 identity, also beside an X25519 reader", async () => {
+    const { makeWorld } = await import("../helpers/world.js");
+    const pw = makeWorld();
+    try {
+      const key = join(pw.dir, "pat.key");
+      const made = await pw.run(null, ["identity", "new", "--pq", "--out", key, "--name", "pat"]);
+      expect(made.exitCode, made.stderr).toBe(0);
+      expect(JSON.parse(made.stdout).recipient).toMatch(/^age1pq1/);
+      const env = { MFAVAULT_IDENTITY_FILE: key };
+      expect((await pw.run(null, ["init", pw.repo, "--name", "pat"], { env })).exitCode).toBe(0);
+      pw.engineer("bob");
+      const bobCard = join(pw.dir, "bob.json");
+      writeFileSync(bobCard, (await pw.run("bob", ["identity", "card", "--name", "bob"])).stdout);
+      expect((await pw.run(null, ["team", "add", bobCard], { env })).exitCode).toBe(0);
+      expect((await pw.run(null, ["client", "add", "acme", "--grant", "bob"], { env })).exitCode).toBe(0);
+      expect((await pw.run(null, ["add", "acme/aws", "--secret-stdin"], { env, input: SEEDS.aws })).exitCode).toBe(0);
+      const mine = JSON.parse((await pw.run(null, ["code", "acme/aws", "--json"], { env })).stdout);
+      expect(mine.code).toBe(oathtoolTotp(SEEDS.aws, mine.at));
+      const bobs = JSON.parse((await pw.run("bob", ["code", "acme/aws", "--json"])).stdout);
+      expect(bobs.code).toBe(oathtoolTotp(SEEDS.aws, bobs.at));
+      expect(JSON.parse(readFileSync(join(pw.repo, "clients/acme/manifest.json"), "utf8")).stanzas).toBe(2);
+    } finally {
+      pw.cleanup();
+    }
+  });
+});

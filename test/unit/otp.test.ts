@@ -40,16 +40,33 @@ describe("TOTP (RFC 6238 Appendix B, 8 digits)", () => {
   });
 });
 
-describe("Steam Guard", () => {
-  it("uses Steam's 26-letter alphabet and five characters", () => {
-    // Reference value from the shared/reference interchange notes: the HOTP seed at t=59.
-    const code = steam(decodeBase32("JBSWY3DPEHPK3PXP"), 59);
-    expect(code).toMatch(/^[23456789BCDFGHJKMNPQRTVWXY]{5}$/);
+describe("Steam Guard (shared/reference/OTP-INTERCHANGE.md §4.4)", () => {
+  it("matches the Bitwarden SDK published vector", () => {
+    expect(steam(decodeBase32("HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ"), 1672531200)).toBe("7W6CJ");
   });
-  it("changes with the 30-second window only", () => {
-    const key = decodeBase32("JBSWY3DPEHPK3PXP");
-    expect(steam(key, 60)).toBe(steam(key, 89));
-    expect(steam(key, 89)).not.toBe(steam(key, 90));
+  it.each([
+    [59, "PV9M4"],
+    [1111111109, "PY4YB"],
+    [1234567890, "VHHQY"],
+    [2000000000, "9N776"],
+  ])("RFC 20-byte seed at t=%i gives %s", (t, code) => {
+    expect(steam(ascii("12345678901234567890"), t)).toBe(code);
+  });
+  it("matches the Aegis test key", () => {
+    expect(steam(decodeBase32("JRZCL47CMXVOQMNPZR2F7J4RGI"), 59)).toBe("9WW3X");
+  });
+});
+
+describe("extra TOTP vectors (§4.3)", () => {
+  it.each([
+    ["JBSWY3DPEHPK3PXP", 0, "282760"],
+    ["JBSWY3DPEHPK3PXP", 59, "996554"],
+    ["JBSWY3DPEHPK3PXP", 1672531200, "082136"],
+    ["wqiq25brkzycjvyp", 1672531200, "194506"],
+    ["PIUDISEQYA======", 1672531200, "829846"],
+    ["JBSWY3DPEHPK3PXPAA", 59, "996554"],
+  ])("%s at t=%i gives %s", (seed, t, code) => {
+    expect(totp(decodeBase32(seed), t)).toBe(code);
   });
 });
 

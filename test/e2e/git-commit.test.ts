@@ -1,0 +1,64 @@
+// Commits made without starting git (the audit line of a code read) must be exactly what git would make,
+// and no commit of ours may sweep in what the user staged.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEEDS, teamWorld, type World } from "../helpers/world.js";
+
+let w: World;
+beforeAll(async () => {
+  w = await teamWorld(["alice"]);
+  await w.run("alice", ["client", "add", "acme"]);
+  await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws });
+});
+afterAll(() => w.cleanup());
+
+function assertSound(expectedFiles: string[]) {
+  expect(w.git(["status", "--porcelain"])).toBe("");
+  expect(w.git(["fsck", "--strict", "--no-dangling"])).toBe("");
+  // The tree git computes from the index is the tree we committed.
+  expect(w.git(["write-tree"])).toBe(w.git(["rev-parse", "HEAD^{tree}"]));
+  expect(w.git(["diff", "--name-only", "HEAD~1", "HEAD"]).split("\n")).toEqual(expectedFiles);
+}
+
+describe("the audit commit of a code read", () => {
+  it("is a well-formed commit of the audit file alone, with a reflog entry and the configured author", async () => {
+    const before = w.git(["rev-parse", "HEAD"]);
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    assertSound([`audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`]);
+    expect(w.git(["rev-parse", "HEAD~1"])).toBe(before);
+    expect(w.git(["log", "-1", "--format=%an <%ae>|%s"])).toBe("Test <test@example.invalid>|audit: alice code acme/aws");
+    expect(w.git(["reflog", "-1", "--format=%gs"])).toBe("commit: audit: alice code acme/aws");
+  });
+
+  it("still commits correctly after git gc packed every object and ref", async () => {
+    w.git(["gc", "--quiet", "--aggressive"]);
+    w.git(["pack-refs", "--all"]);
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    assertSound([`audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`]);
+  });
+
+  it("leaves what the user staged staged, and out of its commit", async () => {
+    writeFileSync(join(w.repo, "NOTES.md"), "mine\n");
+    w.git(["add", "NOTES.md"]);
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(w.git(["diff", "--name-only", "HEAD~1", "HEAD"])).toMatch(/^audit\/alice\/.*\.jsonl$/);
+    expect(w.git(["diff", "--cached", "--name-only"])).toBe("NOTES.md");
+    const add = await w.run("alice", ["add", "acme/gh", "--secret-stdin"], { input: SEEDS.github });
+    expect(add.exitCode, add.stderr).toBe(0);
+    expect(w.git(["diff", "--name-only", "HEAD~1", "HEAD"]).split("\n")).not.toContain("NOTES.md");
+    expect(w.git(["diff", "--cached", "--name-only"])).toBe("NOTES.md");
+    w.git(["rm", "--cached", "-q", "NOTES.md"]);
+  });
+
+  it("commits on a detached HEAD too (through git)", async () => {
+    w.git(["checkout", "-q", "--detach"]);
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(w.git(["log", "-1", "--format=%s"])).toBe("audit: alice code acme/aws");
+    w.git(["checkout", "-q", "-B", "main"]);
+  });
+});
