@@ -38,7 +38,7 @@ export interface VaultFiles {
   /** File contents; null when the file is missing. */
   recipients: string | null;
   manifest: string | null;
-  vaultAge: Buffer;
+  vaultAge: Buffer | null;
 }
 
 const list = (names: string[]) => (names.length ? names.map(escapeText).join(", ") : "nobody");
@@ -133,6 +133,10 @@ function checkManifest(v: VaultFiles, team: Map<string, Card>, declared: string[
 
 function checkCiphertext(v: VaultFiles, m: Manifest | null, add: Add): void {
   const file = v.paths.vaultAge;
+  if (v.vaultAge === null) {
+    add("age-header", file, `is missing, but ${v.manifest === null ? v.paths.recipients : v.paths.manifest} is still there: restore it from git history, or remove the vault with its files`);
+    return;
+  }
   let types: string[];
   try {
     types = parseHeader(readAgeFile(v.vaultAge)).stanzas.map((s) => s.args[0] ?? "");

@@ -39,7 +39,8 @@ interface FileSource {
 
 const MAX_SCAN_BYTES = 64 << 20;
 const CARD_FILE = /^team\/([^/]+)\.json$/;
-const VAULT_FILE = /^clients\/(.+)\/vault\.age$/;
+/** Any of a vault's three files: a manifest or recipients file left without its vault.age is a finding too. */
+const VAULT_FILE = /^clients\/(.+)\/(?:vault\.age|manifest\.json|recipients)$/;
 
 function workTree(root: string): FileSource {
   return {
@@ -80,6 +81,11 @@ function walkFiles(root: string): string[] {
     .map((d) => relative(root, join(d.parentPath ?? d.path, d.name)).split("\\").join("/"))
     .filter((p) => p !== ".git" && !p.startsWith(".git/"))
     .sort();
+}
+
+/** The vaults the given paths belong to, sorted, without duplicates. */
+function vaultsOf(paths: string[]): string[] {
+  return [...new Set(paths.map(vaultOf).filter((v): v is string => v !== null))].sort();
 }
 
 function vaultOf(path: string): string | null {
@@ -124,7 +130,8 @@ interface Plan {
 
 function workTreePlan(root: string): Plan {
   const tracked = trackedPaths(root) ?? walkFiles(root);
-  return { src: workTree(root), teamFiles: tracked.filter((p) => CARD_FILE.test(p)), vaults: listVaults(root), scan: tracked, skipAudit: null };
+  const vaults = [...new Set([...listVaults(root), ...vaultsOf(tracked)])].sort();
+  return { src: workTree(root), teamFiles: tracked.filter((p) => CARD_FILE.test(p)), vaults, scan: tracked, skipAudit: null };
 }
 
 function stagedPlan(root: string): Plan {
@@ -132,7 +139,7 @@ function stagedPlan(root: string): Plan {
   const inIndex = new Set(indexed);
   const staged = stagedChanges(root);
   const teamFiles = indexed.filter((p) => CARD_FILE.test(p));
-  const allVaults = indexed.map(vaultOf).filter((v): v is string => v !== null);
+  const allVaults = vaultsOf(indexed);
   const teamChanged = staged.some((p) => p.startsWith(`${TEAM_DIR}/`));
   const touched = new Set(staged.map((p) => (p.startsWith(`${CLIENTS_DIR}/`) ? p.slice(CLIENTS_DIR.length + 1, p.lastIndexOf("/")) : "")));
   const vaults = teamChanged ? allVaults : allVaults.filter((v) => touched.has(v));
@@ -158,8 +165,7 @@ export function verifyRepo(root: string, opts: { staged: boolean }): VerifyResul
   for (const vault of plan.vaults) {
     const paths = { recipients: recipientsFile(vault), manifest: manifestFile(vault), vaultAge: vaultFile(vault) };
     const vaultAge = plan.src.read(paths.vaultAge);
-    if (vaultAge === null) continue;
-    seen.set(paths.vaultAge, vaultAge);
+    if (vaultAge) seen.set(paths.vaultAge, vaultAge);
     const text = (p: string) => plan.src.read(p)?.toString("utf8") ?? null;
     vaultFindings.push(...verifyVault({ vault, paths, recipients: text(paths.recipients), manifest: text(paths.manifest), vaultAge }, team));
   }

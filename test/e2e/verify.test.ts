@@ -214,6 +214,12 @@ describe("verify catches each tampering, naming vault and file, in every format"
     ]);
   });
 
+  it("a vault.age deleted while its recipients and manifest stay", async () => {
+    const repo = copyRepo();
+    gitIn(repo, ["rm", "-q", "clients/acme/prod/vault.age"]);
+    await expectCaught(repo, [{ vault: "acme/prod", file: "clients/acme/prod/vault.age", check: "age-header" }]);
+  });
+
   it.each([
     ["an otpauth URI in a text file", "notes/aws-root.txt", `AWS root MFA for acme\notpauth://totp/AWS:root?secret=${SEEDS.github}&issuer=AWS\n`, 2],
     ["a CSV with a secret column", "clients/acme/onboarding.csv", `name,issuer,secret\naws,AWS,${SEEDS.long}\n`, 2],

@@ -153,6 +153,12 @@ describe("verifyVault", () => {
     expect(checks(verifyVault({ ...(await vault([alice])), manifest: "{" }, everyone))).toEqual(["manifest-file clients/acme/manifest.json"]);
   });
 
+  it("reports a vault.age that is gone while its manifest remains", async () => {
+    const found = verifyVault({ ...(await vault([alice])), vaultAge: null }, everyone);
+    expect(checks(found)).toEqual(["age-header clients/acme/vault.age"]);
+    expect(found[0]!.message).toMatch(/is missing, but clients\/acme\/manifest.json is still there/);
+  });
+
   it("reports a vault.age that is not an age file", async () => {
     const found = verifyVault({ ...(await vault([alice])), vaultAge: Buffer.from('{"version":1,"vault":"acme","entries":{}}') }, everyone);
     expect(checks(found)).toEqual(["age-header clients/acme/vault.age"]);
