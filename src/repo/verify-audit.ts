@@ -9,7 +9,7 @@ export interface AuditCheck {
   status: string;
 }
 
-export function checkAuditTrail(_root: string, _team: Map<string, Card>): AuditCheck {
+export function auditTrailCheck(_root: string, _team: Map<string, Card>): AuditCheck {
   // Until src/repo/audit-trail.ts is on main: return { findings: verifyAuditTrail(root, team), status: "verified" };
   return { findings: [], status: "not checked: this build has no audit-trail verifier yet" };
 }

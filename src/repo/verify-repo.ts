@@ -11,7 +11,7 @@ import type { CheckGroup } from "../core/finding-report.js";
 import { checkVaultPath } from "../core/names.js";
 import { seedFinding } from "../core/seed-scan.js";
 import { VAULT_CHECKS, verifyVault } from "../core/verify-vault.js";
-import { checkAuditTrail } from "./verify-audit.js";
+import { auditTrailCheck } from "./verify-audit.js";
 import { readIndexFiles, stagedChanges, trackedPaths } from "./index-files.js";
 import { AUDIT_DIR, CLIENTS_DIR, listVaults, manifestFile, recipientsFile, TEAM_DIR, vaultFile } from "./layout.js";
 
@@ -175,7 +175,7 @@ export function verifyRepo(root: string, opts: { staged: boolean }): VerifyResul
     const f = content && seedFinding(path, content);
     if (f) seedFindings.push(f);
   }
-  const audit = plan.skipAudit ? { findings: [], status: plan.skipAudit } : checkAuditTrail(root, team);
+  const audit = plan.skipAudit ? { findings: [], status: plan.skipAudit } : auditTrailCheck(root, team);
   findings.push(...vaultFindings, ...seedFindings, ...audit.findings);
   const groups: CheckGroup[] = [
     { checks: repoChecks(audit.status === "verified", audit.findings) },
