@@ -107,9 +107,9 @@ function readTeamCards(files: string[], src: FileSource, findings: Finding[]): M
     try {
       const card = parseCard(parseJsonText(text.toString("utf8"), file), file);
       const expected = CARD_FILE.exec(file)![1]!;
-      if (card.name !== expected) throw new Error(`${file} holds the card of "${card.name}": the file name and the name inside must match`);
+      if (card.name !== expected) throw new Error(`holds the card of "${escapeText(card.name)}": the file name and the name inside must match`);
       const twin = byRecipient.get(card.recipient);
-      if (twin) findings.push({ file, check: "team-card", message: `${file} has the same age recipient as team/${twin}.json: one key, two names` });
+      if (twin) findings.push({ file, check: "team-card", message: `has the same age recipient as team/${twin}.json: one key, two names` });
       byRecipient.set(card.recipient, card.name);
       team.set(card.name, card);
     } catch (e) {
@@ -159,7 +159,7 @@ export function verifyRepo(root: string, opts: { staged: boolean }): VerifyResul
   const plan = opts.staged ? stagedPlan(root) : workTreePlan(root);
   const findings: Finding[] = [];
   const team = readTeamCards(plan.teamFiles, plan.src, findings);
-  // vault.age files are read once: for their checks here, and again only if the scan is given a new path.
+  // Each vault.age is read once: the scan below reuses the bytes the vault checks read.
   const seen = new Map<string, Buffer>();
   const vaultFindings: Finding[] = [];
   for (const vault of plan.vaults) {
