@@ -1,12 +1,14 @@
 // `npm run bench`: the speed targets of DESIGN.md as ratios against baselines measured in this same run.
 // Never a timed unit test: machines differ, ratios within one run do not.
 import { benchCode } from "./bench/code.mjs";
+import { benchImport } from "./bench/import.mjs";
 import { benchVerify } from "./bench/verify.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
 const sections = [
   ["code", () => benchCode({ runs })],
+  ["import", () => benchImport({ runs })],
   ["verify", () => benchVerify({ runs })],
 ];
 for (const [name, run] of sections) {

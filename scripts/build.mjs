@@ -15,7 +15,7 @@ const common = {
   // A native addon: resolved from node_modules at run time, never bundled.
   // Heavy or interactive parts stay in node_modules and load on first use (dynamic import), so the
   // code path never parses them; the native keyring addon cannot be bundled at all.
-  external: ["@napi-rs/keyring", "age-encryption", "@inquirer/prompts", "clipboardy"],
+  external: ["@napi-rs/keyring", "age-encryption", "@inquirer/prompts", "clipboardy", "jsqr", "pngjs", "jpeg-js"],
   define: { "import.meta.url": "__import_meta_url" },
   banner: { js: "var __import_meta_url=require('url').pathToFileURL(__filename).href;" },
 };

@@ -6,7 +6,9 @@ import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
+import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
+import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
 import { defineTeam } from "./commands/team.js";
 import { defineVerify } from "./commands/verify.js";
@@ -46,7 +48,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   program.hook("preAction", (_this, action) => {
-    Object.assign(global, action.optsWithGlobals());
+    const o = action.optsWithGlobals() as GlobalOptions;
+    Object.assign(global, { vault: o.vault, json: o.json, commit: o.commit });
   });
 
   defineIdentity(program, ctx);
@@ -62,6 +65,8 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
+  defineImport(program, ctx);
+  defineExport(program, ctx);
   defineVerify(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();

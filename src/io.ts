@@ -10,12 +10,16 @@ export interface Io {
   err(text: string): void;
   stdoutIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** Whether stderr is a terminal: progress lines are only drawn there. */
+  stderrIsTTY: boolean;
   color: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => Date;
   /** All of stdin, for secrets piped in (never from argv). */
   readStdin(): string;
+  /** All of stdin as bytes, for files piped in (an image, an export). */
+  readStdinBytes(): Buffer;
 }
 
 function writeAll(fd: number, text: string): void {
@@ -31,6 +35,15 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+function readAllStdin(): Buffer {
+  try {
+    return readFileSync(0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EAGAIN" || (e as NodeJS.ErrnoException).code === "EOF") return Buffer.alloc(0);
+    throw e;
+  }
+}
+
 export function processIo(): Io {
   const env = process.env;
   const stdoutIsTTY = isatty(1);
@@ -39,17 +52,12 @@ export function processIo(): Io {
     err: (t) => writeAll(2, t),
     stdoutIsTTY,
     stdinIsTTY: isatty(0),
+    stderrIsTTY: isatty(2),
     color: stdoutIsTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== "") && env.TERM !== "dumb",
     env,
     cwd: process.cwd(),
     now: () => new Date(),
-    readStdin: () => {
-      try {
-        return readFileSync(0, "utf8");
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "EAGAIN" || (e as NodeJS.ErrnoException).code === "EOF") return "";
-        throw e;
-      }
-    },
+    readStdin: () => readAllStdin().toString("utf8"),
+    readStdinBytes: readAllStdin,
   };
 }

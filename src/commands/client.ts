@@ -1,4 +1,4 @@
-// `mfavault client add|list`: client vaults and the scopes inside them.
+// `mfavault client add|list|remove`: client vaults and the scopes inside them.
 import type { Command } from "commander";
 import { badInput, failure, notFound } from "../core/errors.js";
 import { checkName, checkVaultPath } from "../core/names.js";
@@ -7,6 +7,7 @@ import { CLIENTS_DIR, listVaults, vaultDir, vaultExists } from "../repo/layout.j
 import { saveChange } from "../repo/save.js";
 import { dirtyPaths } from "../repo/git.js";
 import { readManifest, readRecipients } from "../repo/vault-store.js";
+import { defineClientRemove } from "./client-remove.js";
 import { emit, repo, session, type Ctx } from "./context.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -71,4 +72,5 @@ export function defineClient(program: Command, ctx: Ctx): void {
         rs.length === 0 ? `no vaults yet in ${CLIENTS_DIR}/: mfavault client add <client>` : rs.map((x) => `${x.readable ? "*" : " "} ${x.vault.padEnd(24)} ${x.recipients.join(", ")}`).join("\n"),
       );
     });
+  defineClientRemove(client, ctx);
 }

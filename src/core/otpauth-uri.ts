@@ -33,16 +33,18 @@ function parseQuery(query: string): Map<string, string> {
   return out;
 }
 
-function strictInt(value: string, what: string): number {
-  if (!/^[0-9]{1,15}$/.test(value)) throw badInput(`otpauth URI: ${what} must be a whole number`);
+/** A whole number written as digits only: `Number()` would take "0x8", "1e1" and " 30 " (§1.3). */
+export function strictInt(value: string, what: string, where = "otpauth URI"): number {
+  if (!/^[0-9]{1,15}$/.test(value)) throw badInput(`${where ? `${where}: ` : ""}${what} must be a whole number`);
   return Number(value);
 }
 
-function parseAlgorithm(raw: string | undefined): OtpAlgorithm {
+/** SHA1/SHA256/SHA512 from the spellings real apps write (sha256, SHA-256, HmacSHA256, Algorithm.sha256). */
+export function parseAlgorithm(raw: string | undefined, where = "otpauth URI"): OtpAlgorithm {
   if (raw === undefined || raw === "") return "SHA1";
   const a = raw.replace(/^Algorithm\./i, "").replace(/^hmac/i, "").toUpperCase().replace("-", "");
   if (a === "SHA1" || a === "SHA256" || a === "SHA512") return a;
-  throw badInput(`otpauth URI: unsupported algorithm "${raw.slice(0, 20)}" (SHA1, SHA256 or SHA512)`);
+  throw badInput(`${where ? `${where}: ` : ""}unsupported algorithm "${raw.slice(0, 20)}" (SHA1, SHA256 or SHA512)`);
 }
 
 export function parseOtpauthUri(input: string): ParsedUri {
