@@ -223,7 +223,7 @@ describe("verify catches each tampering, naming vault and file, in every format"
   it.each([
     ["an otpauth URI in a text file", "notes/aws-root.txt", `AWS root MFA for acme\notpauth://totp/AWS:root?secret=${SEEDS.github}&issuer=AWS\n`, 2],
     ["a CSV with a secret column", "clients/acme/onboarding.csv", `name,issuer,secret\naws,AWS,${SEEDS.long}\n`, 2],
-    ["an Aegis plain export", "backup/aegis-export.json", readFileSync(join(import.meta.dirname, "../fixtures/seed-scan/aegis_plain.json"), "utf8"), 17],
+    ["an Aegis plain export", "backup/aegis-export.json", readFileSync(join(import.meta.dirname, "../../fixtures/import/aegis-plain.json"), "utf8"), 22],
   ])("a plaintext seed committed anywhere: %s", async (_label, file, content, line) => {
     const repo = copyRepo();
     mkdirSync(join(repo, file, ".."), { recursive: true });

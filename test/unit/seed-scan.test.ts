@@ -15,7 +15,8 @@ import { armor } from "../../src/crypto/age-header.js";
 import { encryptToRecipients } from "../../src/crypto/age-file.js";
 import { deriveSigningKey, encodeX25519Identity, parseIdentity } from "../../src/crypto/keys.js";
 
-const FIXTURES = join(import.meta.dirname, "../fixtures/seed-scan");
+// The synthetic exports the importer reads (fixtures/README.md): every one of them must be caught.
+const FIXTURES = join(import.meta.dirname, "../../fixtures/import");
 const SEED = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 function newIdentity() {
