@@ -2,6 +2,7 @@
 // Never a timed unit test: machines differ, ratios within one run do not.
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
+import { benchRevoke } from "./bench/revoke.mjs";
 import { benchVerify } from "./bench/verify.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -9,10 +10,11 @@ process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CE
 const sections = [
   ["code", () => benchCode({ runs })],
   ["import", () => benchImport({ runs })],
+  ["revoke --all", () => benchRevoke()],
   ["verify", () => benchVerify({ runs })],
 ];
 for (const [name, run] of sections) {
   process.stdout.write(`== ${name}\n`);
-  const { lines } = run();
+  const { lines } = await run();
   process.stdout.write(`${lines.join("\n")}\n\n`);
 }

@@ -1,6 +1,7 @@
 // The full command line: commander wiring, global options, help with examples. Loaded for everything
 // except the plain `mfavault code` fast path (see main.ts).
 import { Command, CommanderError } from "commander";
+import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
@@ -10,6 +11,9 @@ import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
+import { defineRekey } from "./commands/rekey.js";
+import { defineRotate } from "./commands/rotate.js";
+import { defineStatus } from "./commands/status.js";
 import { defineTeam } from "./commands/team.js";
 import { defineVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./core/errors.js";
@@ -67,6 +71,10 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineEntries(program, ctx);
   defineImport(program, ctx);
   defineExport(program, ctx);
+  defineAccess(program, ctx);
+  defineRotate(program, ctx);
+  defineRekey(program, ctx);
+  defineStatus(program, ctx);
   defineVerify(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();

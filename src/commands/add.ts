@@ -32,7 +32,7 @@ function intOption(value: string, flag: string): number {
 }
 
 /** Reads the seed the way the flags say and returns the entry's OTP parameters and metadata. */
-async function readSeed(ctx: Ctx, o: AddOptions): Promise<{ params: OtpParams; issuer: string; account: string; warnings: string[] }> {
+export async function readSeed(ctx: Ctx, o: AddOptions): Promise<{ params: OtpParams; issuer: string; account: string; warnings: string[] }> {
   if (o.secretStdin && o.uriStdin) throw usageError("use either --secret-stdin or --uri-stdin, not both");
   if (o.uriStdin) {
     const parsed = parseOtpauthUri(secretFromStdin(ctx, "otpauth URI"));

@@ -8,7 +8,7 @@ import { saveChange } from "../repo/save.js";
 import { dirtyPaths } from "../repo/git.js";
 import { readManifest, readRecipients } from "../repo/vault-store.js";
 import { defineClientRemove } from "./client-remove.js";
-import { emit, repo, session, type Ctx } from "./context.js";
+import { emit, note, repo, session, type Ctx } from "./context.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
@@ -22,6 +22,9 @@ export async function runClientAdd(ctx: Ctx, vault: string, grant: string[]): Pr
   const parent = vault.includes("/") ? vault.slice(0, vault.lastIndexOf("/")) : null;
   if (parent && !vaultExists(s.root, parent)) throw notFound(`vault ${parent} does not exist: create it first with "mfavault client add ${parent}"`);
   const readers = [...new Set([s.me.name, ...grant.map((g) => checkName(g, "engineer name"))])];
+  for (const name of new Set(grant)) {
+    if (name === s.me.name || grant.indexOf(name) !== grant.lastIndexOf(name)) note(ctx, `${name} is already a reader of ${vault}: granted once`);
+  }
   for (const name of readers) {
     const card = s.team.get(name);
     if (!card) throw notFound(`no engineer "${name}" in team/: add their card first with "mfavault team add"`);

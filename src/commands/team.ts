@@ -1,14 +1,19 @@
-// `mfavault team add|list`: the public cards of the engineers in this vault repository.
+// `mfavault team add|list|remove`: the public cards of the engineers in this vault repository.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseCard, serializeCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { badInput, failure } from "../core/errors.js";
+import { badInput, failure, notFound, usageError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
+import { checkName } from "../core/names.js";
+import type { RotationDueItem } from "../core/policy.js";
+import type { BlockedVault } from "../repo/reencrypt.js";
 import { saveChange } from "../repo/save.js";
-import { cardPath } from "../repo/layout.js";
+import { cardPath, listVaults } from "../repo/layout.js";
+import { dirtyPaths } from "../repo/git.js";
 import { readTeam } from "../repo/team-store.js";
+import { accessSession, finishBlocked, listSome, prepareRevoke, rotationChecklist } from "./access.js";
 import { emit, note, repo, session, type Ctx } from "./context.js";
 
 function readCardSource(ctx: Ctx, source: string): Card {
@@ -39,6 +44,48 @@ export async function runTeamAdd(ctx: Ctx, source: string): Promise<void> {
   emit(ctx, card, (c) => `added ${c.name} to the team (${c.recipient})\nnext: mfavault grant ${c.name} <client>`);
 }
 
+export interface TeamRemoveResult {
+  engineer: string;
+  /** When the card was marked removed (kept, never deleted, so old audit lines still verify). */
+  removed: string;
+  revoked: string[];
+  rotationDue: RotationDueItem[];
+  notRevoked: BlockedVault[];
+}
+
+/** Revokes the engineer from every vault the caller can re-key, then marks the card removed: one change. */
+export async function runTeamRemove(ctx: Ctx, name: string): Promise<void> {
+  checkName(name, "engineer name");
+  const s = await accessSession(ctx);
+  const card = s.team.get(name);
+  if (!card) throw notFound(`no engineer "${name}" in team/: "mfavault team list" shows the team`);
+  if (name === s.me.name) throw usageError(`you cannot remove yourself: ask another active team member to run "mfavault team remove ${name}"`);
+  if (dirtyPaths(s.root, [cardPath(name)]).length > 0) throw failure(`uncommitted changes in ${cardPath(name)}: commit them, or discard them with "git checkout -- <file>", then retry`);
+  const { prepared, blocked } = await prepareRevoke(s, name, listVaults(s.root), "team-remove");
+  const revoked = prepared.applied.map((p) => p.vault);
+  const removed = card.removed ?? s.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const files = [...prepared.files];
+  if (card.status !== "removed") files.push({ path: cardPath(name), content: serializeCard({ ...card, status: "removed", removed }) });
+  if (files.length === 0 && prepared.vaults.length === 0) {
+    note(ctx, `${name} was already removed on ${removed} and reads no vault you can change: nothing to do`);
+  } else {
+    await saveChange(s, {
+      message: `team: remove ${name}${revoked.length ? ` (revoked from ${revoked.length} vault${revoked.length === 1 ? "" : "s"})` : ""}`,
+      commit: ctx.global.commit !== false,
+      vaults: prepared.vaults,
+      files,
+      audit: { action: "team-remove", target: name, details: { vaults: revoked, rotationDue: prepared.rotationDue.length } },
+    });
+  }
+  const result: TeamRemoveResult = { engineer: name, removed, revoked, rotationDue: prepared.rotationDue, notRevoked: blocked };
+  emit(ctx, result, (r) => {
+    const lines = [`removed ${r.engineer} from the team (the card stays, marked removed on ${r.removed}, so their audit lines still verify)`];
+    if (r.revoked.length > 0) lines.push(`revoked ${r.engineer} from ${listSome(r.revoked)}`, ...rotationChecklist(r.engineer, r.rotationDue));
+    return lines.join("\n");
+  });
+  finishBlocked(ctx, blocked, "the card is marked removed and the other vaults were re-keyed and committed");
+}
+
 export function defineTeam(program: Command, ctx: Ctx): void {
   const team = program.command("team").description("the engineers of this vault repository");
   team
@@ -47,6 +94,15 @@ export function defineTeam(program: Command, ctx: Ctx): void {
     .argument("<card>", "card JSON file, or - for stdin")
     .addHelpText("after", "\nExample:\n  mfavault team add bob.json")
     .action((source: string) => runTeamAdd(ctx, source));
+  team
+    .command("remove")
+    .description("offboard an engineer: revoke them from every vault you can, then mark their card removed (never deleted)")
+    .argument("<name>", "engineer name")
+    .addHelpText(
+      "after",
+      "\nVaults you cannot decrypt are named, left unchanged, and the command exits non-zero: one of their\nreaders finishes with \"mfavault revoke <name> <vault>\".\n\nExamples:\n  mfavault team remove bob\n  mfavault team remove bob --json",
+    )
+    .action((name: string) => runTeamRemove(ctx, name));
   team
     .command("list")
     .description("list team cards")

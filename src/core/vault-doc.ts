@@ -13,6 +13,11 @@ export interface VaultDoc {
   version: 1;
   vault: string;
   entries: Record<string, Entry>;
+  /**
+   * Not serialised: the SHA-256 of the vault.age this document was decrypted from. A write re-checks it
+   * under the repository lock, so two concurrent commands never silently lose each other's change.
+   */
+  loadedFrom?: string;
 }
 
 export function emptyVaultDoc(vault: string): VaultDoc {

@@ -24,14 +24,28 @@ function x25519PublicKey(raw: Uint8Array): KeyObject {
   return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
 }
 
+// A re-key of a thousand vaults wraps to the same few recipients thousands of times; parse each once.
+const recipientKeys = new Map<string, KeyObject>();
+
+function recipientPublicKey(raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw).toString("base64");
+  let key = recipientKeys.get(id);
+  if (!key) {
+    if (recipientKeys.size >= 1024) recipientKeys.clear();
+    key = x25519PublicKey(raw);
+    recipientKeys.set(id, key);
+  }
+  return key;
+}
+
 export function x25519PublicBytes(secret: Uint8Array): Buffer {
   return createPublicKey(x25519PrivateKey(secret)).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
 }
 
-function sharedSecret(privateKey: KeyObject, peer: Uint8Array): Buffer {
+function sharedSecret(privateKey: KeyObject, peer: Uint8Array | KeyObject): Buffer {
   let shared: Buffer;
   try {
-    shared = diffieHellman({ privateKey, publicKey: x25519PublicKey(peer) });
+    shared = diffieHellman({ privateKey, publicKey: peer instanceof Uint8Array ? x25519PublicKey(peer) : peer });
   } catch {
     throw badInput("age X25519 stanza: invalid ephemeral share");
   }
@@ -44,9 +58,12 @@ function wrapKey(shared: Buffer, share: Uint8Array, recipient: Uint8Array): Buff
 }
 
 export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Stanza {
-  const { privateKey, publicKey } = generateKeyPairSync("x25519");
-  const share = publicKey.export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
-  const key = wrapKey(sharedSecret(privateKey, recipient), share, recipient);
+  // The public half comes back DER-encoded from the same native call (cheaper than a KeyObject export);
+  // Node's typings only model both halves encoded or neither.
+  const pair = generateKeyPairSync("x25519", { publicKeyEncoding: { type: "spki", format: "der" } } as object) as unknown as { privateKey: KeyObject; publicKey: Buffer };
+  const { privateKey } = pair;
+  const share = pair.publicKey.subarray(SPKI_PREFIX.length);
+  const key = wrapKey(sharedSecret(privateKey, recipientPublicKey(recipient)), share, recipient);
   const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
   const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
   return { args: ["X25519", encodeB64NoPad(share)], body };

@@ -59,12 +59,13 @@ export function headCommit(root: string): string | null {
 
 /**
  * Commits exactly `paths` (added, changed or deleted) with `message`; returns the new commit. Whatever
- * else the user has staged stays staged and out of this commit.
+ * else the user has staged stays staged and out of this commit. With `unlessUnchanged` (replaying a
+ * journal whose commit may already exist) a tree equal to HEAD's is not committed again.
  */
-export function commitPaths(root: string, paths: string[], message: string): string {
+export function commitPaths(root: string, paths: string[], message: string, opts: { unlessUnchanged?: boolean } = {}): string {
   // One changed tracked file (an audit line) is committed without starting git; see git-fast-commit.ts.
   // It declines (null) whenever the index holds anything staged, so it never sweeps foreign changes in.
-  if (paths.length === 1) {
+  if (paths.length === 1 && !opts.unlessUnchanged) {
     const fast = fastCommitFile(root, paths[0]!, message);
     if (fast) return fast;
   }
@@ -88,6 +89,7 @@ export function commitPaths(root: string, paths: string[], message: string): str
     }
     git(root, ["update-index", "--add", "--remove", "-z", "--stdin"], list);
   }
+  if (opts.unlessUnchanged && parent && git(root, ["rev-parse", `${parent}^{tree}`]).trim() === tree) return parent;
   const commit = git(root, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-F", "-"], `${message}\n`).trim();
   git(root, ["update-ref", "-m", `mfavault: ${message.split("\n")[0]}`, "HEAD", commit, parent ?? "0".repeat(40)]);
   return commit;

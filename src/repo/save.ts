@@ -14,7 +14,7 @@ export interface VaultWrite {
 
 export async function saveChange(
   s: Session,
-  opts: { message: string; commit: boolean; vaults?: VaultWrite[]; files?: FileChange[]; audit: AuditFields },
+  opts: { message: string; commit: boolean; vaults?: VaultWrite[]; files?: FileChange[]; applies?: string[]; audit: AuditFields },
 ): Promise<{ recovered: string | null }> {
   const files: FileChange[] = [...(opts.files ?? [])];
   for (const v of opts.vaults ?? []) files.push(...(await vaultFiles(s, v.doc, v.readers)));
@@ -22,6 +22,7 @@ export async function saveChange(
     message: opts.message,
     commit: opts.commit,
     files,
+    applies: opts.applies,
     audit: () => nextAuditLine(s, opts.audit),
   });
 }

@@ -1,7 +1,5 @@
 // The acting engineer in a vault repository: the repo root and settings, their identity, their team card
 // and the signing key derived from the identity.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Card } from "../core/card.js";
 import { failure, noAccess, notFound } from "../core/errors.js";
 import { parseRepoConfig, type RepoConfig } from "../core/repo-config.js";
@@ -10,6 +8,7 @@ import { deriveSigningKey, type AgeIdentity, type SigningKey } from "../crypto/k
 import { loadIdentities } from "../identity/sources.js";
 import { CONFIG_FILE } from "./layout.js";
 import { readTeam } from "./team-store.js";
+import { LIMITS, readRepoText } from "./repo-file.js";
 
 export interface Repo {
   root: string;
@@ -26,7 +25,7 @@ export interface Session extends Repo {
 }
 
 export function openRepo(root: string, now: () => Date): Repo {
-  return { root, now, config: parseRepoConfig(readFileSync(join(root, CONFIG_FILE), "utf8")) };
+  return { root, now, config: parseRepoConfig(readRepoText(root, CONFIG_FILE, LIMITS.config)) };
 }
 
 export async function openSession(root: string, env: NodeJS.ProcessEnv, now: () => Date): Promise<Session> {

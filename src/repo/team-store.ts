@@ -1,17 +1,19 @@
 // Team cards on disk (team/<name>.json).
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { notFound } from "../core/errors.js";
 import { cardPath, TEAM_DIR } from "./layout.js";
+import { LIMITS, readRepoText } from "./repo-file.js";
 
 export function readCard(root: string, name: string): Card | null {
   let text: string;
   try {
-    text = readFileSync(join(root, cardPath(name)), "utf8");
-  } catch {
-    return null;
+    text = readRepoText(root, cardPath(name), LIMITS.card);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
   }
   const card = parseCard(parseJsonText(text, cardPath(name)), cardPath(name));
   if (card.name !== name) throw notFound(`${cardPath(name)} holds the card of "${card.name}": the file name and the name inside must match`);

@@ -4,9 +4,10 @@
 // forward); staged files without a journal are discarded (roll back). Either way the repository ends up
 // exactly as before or exactly as after the interrupted command.
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { badInput, failure } from "../core/errors.js";
-import { writeDurably, writeFileAtomic } from "./atomic-write.js";
+import { writeAllDurably, writeFileAtomic } from "./atomic-write.js";
 import { appendLineOnce } from "./audit-file.js";
 import { commitPaths, dirtyPaths, gitDir } from "./git.js";
 import { acquireLock } from "./lock.js";
@@ -15,6 +16,20 @@ export interface FileChange {
   path: string;
   /** New content, or null to delete the file. */
   content: string | null;
+  /**
+   * The SHA-256 the file must still have when the change is applied (null: it must not exist), so a
+   * change computed from what a command read is never applied over what another command wrote since.
+   */
+  expectSha?: string | null;
+}
+
+function currentSha(path: string): string | null {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
 }
 
 export interface AuditAppend {
@@ -39,7 +54,7 @@ function checkInside(path: string): void {
   }
 }
 
-function applyJournal(root: string, j: Journal): void {
+function applyJournal(root: string, j: Journal, replay = false): void {
   for (const f of j.files) {
     const target = join(root, f.path);
     if (f.staged === null) {
@@ -51,7 +66,7 @@ function applyJournal(root: string, j: Journal): void {
   }
   if (j.audit) appendLineOnce(join(root, j.audit.path), j.audit.line);
   const paths = [...j.files.map((f) => f.path), ...(j.audit ? [j.audit.path] : [])];
-  if (j.commit && paths.length > 0) commitPaths(root, paths, j.message);
+  if (j.commit && paths.length > 0) commitPaths(root, paths, j.message, { unlessUnchanged: replay });
   unlinkSync(journalPath(root));
   rmSync(txDir(root), { recursive: true, force: true });
 }
@@ -60,7 +75,7 @@ function applyJournal(root: string, j: Journal): void {
 export function recoverInterrupted(root: string): string | null {
   if (existsSync(journalPath(root))) {
     const j = JSON.parse(readFileSync(journalPath(root), "utf8")) as Journal;
-    applyJournal(root, j);
+    applyJournal(root, j, true);
     return `finished an interrupted change: ${j.message}`;
   }
   if (existsSync(txDir(root)) && readdirSync(txDir(root)).length > 0) {
@@ -74,6 +89,11 @@ export interface ChangeOptions {
   message: string;
   commit: boolean;
   files: FileChange[];
+  /**
+   * Files whose uncommitted edits this change deliberately applies (rekey of a hand-edited recipients
+   * file); every other file it writes must be clean in the work tree.
+   */
+  applies?: string[];
   /** Called inside the lock, so the audit line chains onto the true last line. */
   audit?: () => AuditAppend;
 }
@@ -84,21 +104,26 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
   const release = acquireLock(lockPath(root));
   try {
     const recovered = recoverInterrupted(root);
-    const dirty = change.files.length > 0 ? dirtyPaths(root, change.files.map((f) => f.path)) : [];
+    for (const f of change.files) {
+      if (f.expectSha !== undefined && currentSha(join(root, f.path)) !== f.expectSha) {
+        throw failure(`${f.path} changed while this command ran (another mfavault, or a git pull): nothing was written; run the command again`);
+      }
+    }
+    const applied = new Set(change.applies ?? []);
+    const checked = change.files.map((f) => f.path).filter((p) => !applied.has(p));
+    const dirty = checked.length > 0 ? dirtyPaths(root, checked) : [];
     if (dirty.length > 0) {
       throw failure(`uncommitted changes in ${dirty.join(", ")}: commit them, or discard them with "git checkout -- <file>", then retry`);
     }
     mkdirSync(txDir(root), { recursive: true });
     const journal: Journal = { message: change.message, commit: change.commit, files: [] };
+    const toStage: { path: string; content: string }[] = [];
     change.files.forEach((f, i) => {
-      if (f.content === null) {
-        journal.files.push({ path: f.path, staged: null });
-        return;
-      }
-      const staged = join(txDir(root), String(i));
-      writeDurably(staged, f.content);
+      const staged = f.content === null ? null : join(txDir(root), String(i));
+      if (staged !== null) toStage.push({ path: staged, content: f.content! });
       journal.files.push({ path: f.path, staged });
     });
+    writeAllDurably(toStage);
     if (change.audit) journal.audit = change.audit();
     writeFileAtomic(journalPath(root), JSON.stringify(journal), 0o600);
     applyJournal(root, journal);

@@ -1,8 +1,6 @@
 // Vaults on disk: reading and decrypting a vault document, and producing the three files (recipients,
 // vault.age, manifest.json) that a write puts in place together.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { badInput, noAccess, notFound } from "../core/errors.js";
@@ -13,10 +11,11 @@ import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto
 import { manifestFile, recipientsFile, vaultExists, vaultFile } from "./layout.js";
 import type { Session } from "./session.js";
 import type { FileChange } from "./transaction.js";
+import { LIMITS, readRepoBytes, readRepoText } from "./repo-file.js";
 
 export function readRecipients(root: string, vault: string): string[] {
   try {
-    return parseRecipientsFile(readFileSync(join(root, recipientsFile(vault)), "utf8"), recipientsFile(vault));
+    return parseRecipientsFile(readRepoText(root, recipientsFile(vault), LIMITS.recipients), recipientsFile(vault));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw e;
@@ -25,7 +24,7 @@ export function readRecipients(root: string, vault: string): string[] {
 
 export function readManifest(root: string, vault: string): Manifest {
   const path = manifestFile(vault);
-  return parseManifest(parseJsonText(readFileSync(join(root, path), "utf8"), path), path);
+  return parseManifest(parseJsonText(readRepoText(root, path, LIMITS.manifest), path), path);
 }
 
 export function requireVault(root: string, vault: string): void {
@@ -44,7 +43,7 @@ function readersOf(root: string, vault: string): string[] {
 export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc> {
   requireVault(s.root, vault);
   const path = vaultFile(vault);
-  const raw = readFileSync(join(s.root, path));
+  const raw = readRepoBytes(s.root, path, LIMITS.vault);
   let plaintext: Buffer | null;
   try {
     plaintext = await decryptWithIdentity(raw, s.identity);
@@ -56,10 +55,10 @@ export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc>
     const who = readers.length ? `it is encrypted to ${readers.join(", ")} — ask one of them to run "mfavault grant ${s.me.name} ${vault}"` : "no one listed can open it";
     throw noAccess(`no access to ${vault}: ${who}`);
   }
-  return parseVaultDoc(plaintext.toString("utf8"), vault);
+  return { ...parseVaultDoc(plaintext.toString("utf8"), vault), loadedFrom: sha256(raw) };
 }
 
-function sha256(text: string): string {
+function sha256(text: string | Buffer): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -91,7 +90,8 @@ export async function vaultFiles(s: Session, doc: VaultDoc, readers: string[]): 
   );
   return [
     { path: recipientsFile(doc.vault), content: serializeRecipientsFile(doc.vault, cards.map((c) => c.name)) },
-    { path: vaultFile(doc.vault), content: armored },
+    // A new vault (never loaded) must not exist yet; a loaded one must still be what was decrypted.
+    { path: vaultFile(doc.vault), content: armored, expectSha: doc.loadedFrom ?? null },
     { path: manifestFile(doc.vault), content: serializeManifest(manifest) },
   ];
 }

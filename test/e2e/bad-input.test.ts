@@ -1,5 +1,5 @@
 // Bad input gets a clear error with the documented exit code, and changes nothing.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -107,3 +107,30 @@ describe("a dirty tree", () => {
     w.git(["checkout", "--", "clients/acme/vault.age"]);
   });
 });
+
+describe("hostile repository content", () => {
+  it("refuses to read a team card through a symbolic link pointing outside the repository", async () => {
+    const { symlinkSync, renameSync } = await import("node:fs");
+    const outside = join(w.dir, "outside.json");
+    writeFileSync(outside, readFileSync(join(w.repo, "team/bob.json"), "utf8"));
+    renameSync(join(w.repo, "team/bob.json"), join(w.dir, "bob.json.bak"));
+    symlinkSync(outside, join(w.repo, "team/bob.json"));
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/team\/bob.json is a symbolic link/);
+    w.git(["checkout", "--", "team/bob.json"]);
+  });
+
+  it("refuses a huge vault.age at once instead of reading it into memory", async () => {
+    const { truncateSync } = await import("node:fs");
+    const path = join(w.repo, "clients/acme/vault.age");
+    truncateSync(path, 500 << 20);
+    const t0 = Date.now();
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toMatch(/clients\/acme\/vault.age is 500.0 MB, over the 64 MB limit/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    w.git(["checkout", "--", "clients/acme/vault.age"]);
+  });
+});
+
