@@ -1,8 +1,6 @@
 // `verify` over a whole vault repository, with no key: every team card, every vault (scopes included),
 // every tracked file scanned for plaintext seeds, and the audit trail. With `staged`, only what a commit
 // would record: the staged files, and the vaults they touch, read from the index.
-import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { parseCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { escapeText } from "../core/escape.js";
@@ -10,9 +8,11 @@ import type { Finding } from "../core/finding.js";
 import type { CheckGroup } from "../core/finding-report.js";
 import { checkVaultPath } from "../core/names.js";
 import { seedFinding } from "../core/seed-scan.js";
-import { VAULT_CHECKS, verifyVault } from "../core/verify-vault.js";
+import { VAULT_CHECKS, verifyVault, type VaultCheck } from "../core/verify-vault.js";
 import { auditTrailCheck } from "./verify-audit.js";
 import { readIndexFiles, stagedChanges, trackedPaths } from "./index-files.js";
+import { LIMITS } from "./repo-file.js";
+import { indexFiles, walkFiles, workTreeFiles, type FileSource } from "./verify-files.js";
 import { AUDIT_DIR, CLIENTS_DIR, listVaults, manifestFile, recipientsFile, TEAM_DIR, vaultFile } from "./layout.js";
 
 export interface VerifySummary {
@@ -32,56 +32,10 @@ export interface VerifyResult {
   groups: CheckGroup[];
 }
 
-/** Where file contents come from: the work tree (CI, a checkout) or the index (a pre-commit hook). */
-interface FileSource {
-  read(path: string): Buffer | null;
-}
-
 const MAX_SCAN_BYTES = 64 << 20;
 const CARD_FILE = /^team\/([^/]+)\.json$/;
 /** Any of a vault's three files: a manifest or recipients file left without its vault.age is a finding too. */
 const VAULT_FILE = /^clients\/(.+)\/(?:vault\.age|manifest\.json|recipients)$/;
-
-function workTree(root: string): FileSource {
-  return {
-    read(path) {
-      let fd: number;
-      try {
-        fd = openSync(join(root, path), "r");
-      } catch {
-        return null;
-      }
-      try {
-        const size = Math.min(statSync(join(root, path)).size, MAX_SCAN_BYTES);
-        const buf = Buffer.alloc(size);
-        let off = 0;
-        while (off < size) {
-          const n = readSync(fd, buf, off, size - off, off);
-          if (n === 0) break;
-          off += n;
-        }
-        return buf.subarray(0, off);
-      } catch {
-        return null; // a directory, a socket: nothing to read
-      } finally {
-        closeSync(fd);
-      }
-    },
-  };
-}
-
-function index(files: Map<string, Buffer | null>): FileSource {
-  return { read: (path) => files.get(path) ?? null };
-}
-
-/** Every file under root but .git, for a repository that is not (or not yet) a git work tree. */
-function walkFiles(root: string): string[] {
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => relative(root, join(d.parentPath ?? d.path, d.name)).split("\\").join("/"))
-    .filter((p) => p !== ".git" && !p.startsWith(".git/"))
-    .sort();
-}
 
 /** The vaults the given paths belong to, sorted, without duplicates. */
 function vaultsOf(paths: string[]): string[] {
@@ -102,9 +56,9 @@ function readTeamCards(files: string[], src: FileSource, findings: Finding[]): M
   const team = new Map<string, Card>();
   const byRecipient = new Map<string, string>();
   for (const file of files) {
-    const text = src.read(file);
-    if (text === null) continue;
     try {
+      const text = src.read(file, LIMITS.card);
+      if (text === null) continue;
       const card = parseCard(parseJsonText(text.toString("utf8"), file), file);
       const expected = CARD_FILE.exec(file)![1]!;
       if (card.name !== expected) throw new Error(`holds the card of "${escapeText(card.name)}": the file name and the name inside must match`);
@@ -131,7 +85,7 @@ interface Plan {
 function workTreePlan(root: string): Plan {
   const tracked = trackedPaths(root) ?? walkFiles(root);
   const vaults = [...new Set([...listVaults(root), ...vaultsOf(tracked)])].sort();
-  return { src: workTree(root), teamFiles: tracked.filter((p) => CARD_FILE.test(p)), vaults, scan: tracked, skipAudit: null };
+  return { src: workTreeFiles(root), teamFiles: tracked.filter((p) => CARD_FILE.test(p)), vaults, scan: tracked, skipAudit: null };
 }
 
 function stagedPlan(root: string): Plan {
@@ -146,7 +100,7 @@ function stagedPlan(root: string): Plan {
   const scan = staged.filter((p) => inIndex.has(p));
   const needed = [...teamFiles, ...scan, ...vaults.flatMap((v) => [recipientsFile(v), manifestFile(v), vaultFile(v)])];
   const auditStaged = teamChanged || staged.some((p) => p.startsWith(`${AUDIT_DIR}/`));
-  return { src: index(readIndexFiles(root, [...new Set(needed)])), teamFiles, vaults, scan, skipAudit: auditStaged ? null : "no audit file or team card staged" };
+  return { src: indexFiles(readIndexFiles(root, [...new Set(needed)])), teamFiles, vaults, scan, skipAudit: auditStaged ? null : "no audit file or team card staged" };
 }
 
 /** The repository-wide test cases: the audit trail's own checks when it found something, else one for it. */
@@ -164,14 +118,26 @@ export function verifyRepo(root: string, opts: { staged: boolean }): VerifyResul
   const vaultFindings: Finding[] = [];
   for (const vault of plan.vaults) {
     const paths = { recipients: recipientsFile(vault), manifest: manifestFile(vault), vaultAge: vaultFile(vault) };
-    const vaultAge = plan.src.read(paths.vaultAge);
+    let unreadable = false;
+    const read = (path: string, limit: number, check: VaultCheck): Buffer | null => {
+      try {
+        return plan.src.read(path, limit);
+      } catch (e) {
+        vaultFindings.push({ vault, file: path, check, message: escapeText((e as Error).message) });
+        unreadable = true;
+        return null;
+      }
+    };
+    const vaultAge = read(paths.vaultAge, LIMITS.vault, "age-header");
+    const manifest = read(paths.manifest, LIMITS.manifest, "manifest-file");
+    const recipients = read(paths.recipients, LIMITS.recipients, "recipients-file");
+    if (unreadable) continue;
     if (vaultAge) seen.set(paths.vaultAge, vaultAge);
-    const text = (p: string) => plan.src.read(p)?.toString("utf8") ?? null;
-    vaultFindings.push(...verifyVault({ vault, paths, recipients: text(paths.recipients), manifest: text(paths.manifest), vaultAge }, team));
+    vaultFindings.push(...verifyVault({ vault, paths, recipients: recipients?.toString("utf8") ?? null, manifest: manifest?.toString("utf8") ?? null, vaultAge }, team));
   }
   const seedFindings: Finding[] = [];
   for (const path of plan.scan) {
-    const content = seen.get(path) ?? plan.src.read(path);
+    const content = seen.get(path) ?? plan.src.head(path, MAX_SCAN_BYTES);
     const f = content && seedFinding(path, content);
     if (f) seedFindings.push(f);
   }

@@ -2,7 +2,7 @@
 // HOME; each tampering, applied to a copy (by hand, with the age CLI where it re-encrypts), fails with
 // exit 6 and names the vault and file, in every output format.
 import { execa, execaSync } from "execa";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, BIN, SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -218,6 +218,21 @@ describe("verify catches each tampering, naming vault and file, in every format"
     const repo = copyRepo();
     gitIn(repo, ["rm", "-q", "clients/acme/prod/vault.age"]);
     await expectCaught(repo, [{ vault: "acme/prod", file: "clients/acme/prod/vault.age", check: "age-header" }]);
+  });
+
+  it("a team card or vault file replaced by a symbolic link, reported and never followed", async () => {
+    const repo = copyRepo();
+    const outside = join(w.dir, "outside-card.json");
+    writeFileSync(outside, readFileSync(join(repo, "team/dave.json")));
+    rmSync(join(repo, "team/dave.json"));
+    symlinkSync(outside, join(repo, "team/dave.json"));
+    rmSync(join(repo, "clients/acme/recipients"));
+    symlinkSync(join(w.repo, "clients/acme/recipients"), join(repo, "clients/acme/recipients"));
+    const runs = await expectCaught(repo, [
+      { file: "team/dave.json", check: "team-card" },
+      { vault: "acme", file: "clients/acme/recipients", check: "recipients-file" },
+    ]);
+    expect(runs.text.stdout).toMatch(/team\/dave.json is a symbolic link/);
   });
 
   it.each([
