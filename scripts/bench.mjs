@@ -1,5 +1,6 @@
 // `npm run bench`: the speed targets of DESIGN.md as ratios against baselines measured in this same run.
 // Never a timed unit test: machines differ, ratios within one run do not.
+import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
 import { benchRevoke } from "./bench/revoke.mjs";
@@ -9,6 +10,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
 const sections = [
   ["code", () => benchCode({ runs })],
+  ["audit", () => benchAudit({ runs })],
   ["import", () => benchImport({ runs })],
   ["revoke --all", () => benchRevoke()],
   ["verify", () => benchVerify({ runs })],

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
+import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
 import { runCode } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
@@ -69,6 +70,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
     .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
     .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
   defineEntries(program, ctx);
+  defineAudit(program, ctx);
   defineImport(program, ctx);
   defineExport(program, ctx);
   defineAccess(program, ctx);

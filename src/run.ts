@@ -2,8 +2,16 @@
 import { EXIT_CODES, isMfaError } from "./core/errors.js";
 import { escapeText } from "./core/escape.js";
 import type { Io } from "./io.js";
+import { settleForwards } from "./repo/audit-forward.js";
 
 export async function runGuarded(io: Io, body: () => Promise<void>): Promise<number> {
+  const code = await exitCodeOf(io, body);
+  // Audit lines written by this run go to syslog now, within its short timeout (after the code is shown).
+  await settleForwards(io);
+  return code;
+}
+
+async function exitCodeOf(io: Io, body: () => Promise<void>): Promise<number> {
   try {
     await body();
     return 0;

@@ -1,6 +1,7 @@
 // `mfavault status`: what needs attention, in sections. Each section adds its own keys to the one
 // report object (`status --json`) and renders its own block of text; a new review adds a section here.
 import type { Command } from "commander";
+import type { AuditReview } from "../core/audit-review.js";
 import { escapeText } from "../core/escape.js";
 import { isMfaError } from "../core/errors.js";
 import { rotationDueItems, type RotationDueItem } from "../core/policy.js";
@@ -8,6 +9,7 @@ import { listVaults } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
 import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
 import { accessSession, listSome } from "./access.js";
+import { auditReviewSection } from "./audit-review.js";
 import { emit, note, type Ctx } from "./context.js";
 
 /** The whole report. Sections own disjoint keys; a later section (audit review, schedules) adds its own. */
@@ -16,6 +18,8 @@ export interface StatusReport {
   rotationDue: RotationDueItem[];
   /** Vaults you cannot decrypt: what is due in them is visible only to their readers. */
   notReadable: string[];
+  /** The monthly audit review over the last 30 days (see commands/audit-review.ts). */
+  review?: AuditReview;
 }
 
 export interface StatusSection {
@@ -56,7 +60,7 @@ const rotationSection: StatusSection = {
   },
 };
 
-export const STATUS_SECTIONS: StatusSection[] = [rotationSection];
+export const STATUS_SECTIONS: StatusSection[] = [rotationSection, auditReviewSection];
 
 export function renderStatus(report: StatusReport, sections: StatusSection[] = STATUS_SECTIONS): string {
   return sections.map((sec) => [sec.title(report), ...sec.render(report)].join("\n")).join("\n\n");
@@ -72,7 +76,7 @@ export async function runStatus(ctx: Ctx): Promise<void> {
 export function defineStatus(program: Command, ctx: Ctx): void {
   program
     .command("status")
-    .description("what needs attention: seeds due for rotation (and why), in the vaults you can read")
+    .description("what needs attention: seeds due for rotation (and why), and the monthly audit review")
     .addHelpText("after", '\nExamples:\n  mfavault status\n  mfavault status --json    # {"rotationDue":[{"entry":"acme/aws","vault":"acme","since":"…","reason":"bob revoked",…}],…}')
     .action(() => runStatus(ctx));
 }

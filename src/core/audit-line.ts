@@ -38,7 +38,8 @@ export function hashLine(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-function signedBytes(line: Omit<AuditLine, "sig">): Buffer {
+/** The bytes a line's signature covers: the domain and the canonical line without `sig`. */
+export function signedBytes(line: Omit<AuditLine, "sig">): Buffer {
   return Buffer.from(DOMAIN + canonicalJson(line));
 }
 

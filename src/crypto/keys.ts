@@ -104,12 +104,20 @@ export function signBytes(key: SigningKey, message: Uint8Array): string {
   return sign(null, message, key.privateKey).toString("base64");
 }
 
+// Parsed public keys by their card string: verifying a long audit chain re-uses one key per engineer,
+// and parsing it again for every line would double the cost of `audit verify`.
+const publicKeys = new Map<string, KeyObject>();
+
 /** False for any malformed key or signature: callers report a finding, never crash. */
 export function verifySignature(publicKey: string, message: Uint8Array, signature: string): boolean {
   const m = /^ed25519:([A-Za-z0-9+/]{43}=)$/.exec(publicKey);
   if (!m || !/^[A-Za-z0-9+/]{86}==$/.test(signature)) return false;
   try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI, Buffer.from(m[1]!, "base64")]), format: "der", type: "spki" });
+    let key = publicKeys.get(publicKey);
+    if (!key) {
+      key = createPublicKey({ key: Buffer.concat([ED25519_SPKI, Buffer.from(m[1]!, "base64")]), format: "der", type: "spki" });
+      publicKeys.set(publicKey, key);
+    }
     return verify(null, message, key, Buffer.from(signature, "base64"));
   } catch {
     return false;

@@ -1,12 +1,15 @@
 // Audit files on disk: finding the head of an engineer's chain by reading only the tail of the newest
 // month file, and appending one line durably. Never reads a whole audit file.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
 import { failure } from "../core/errors.js";
 import { AUDIT_DIR } from "./layout.js";
 
 const TAIL = 8192;
+// A month file that is a symbolic link (a pull request could point it at ~/.bashrc) is neither read nor
+// appended to: opening it fails (ELOOP), and so does the read: no audit line, no code.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** The last complete line of a file (without its newline), and where an unfinished last line starts. */
 function readLastLine(fd: number): { line: string | null; completeUpTo: number } {
@@ -44,15 +47,29 @@ export function auditFiles(root: string, engineer: string): string[] {
   }
 }
 
+/** A file-system error on the audit path, as the one clear sentence of a failed read: no line, no code. */
+function cannotWrite(path: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (!code) return e as Error;
+  return failure(`cannot write the audit line to ${path} (${code}): no audit line, no code — make ${dirname(path)} a writable folder with room on its disk`);
+}
+
 export function readChainHead(root: string, engineer: string): ChainHead {
   const files = auditFiles(root, engineer);
   for (let i = files.length - 1; i >= 0; i--) {
-    const fd = openSync(join(root, files[i]!), "r");
+    let fd: number;
+    try {
+      fd = openSync(join(root, files[i]!), constants.O_RDONLY | NOFOLLOW);
+    } catch (e) {
+      throw cannotWrite(files[i]!, e);
+    }
     try {
       const { line } = readLastLine(fd);
       if (line === null) continue;
       const parsed = parseAuditLine(line, `${files[i]} (last line)`);
       return { seq: parsed.seq, hash: hashLine(line) };
+    } catch (e) {
+      throw cannotWrite(files[i]!, e);
     } finally {
       closeSync(fd);
     }
@@ -65,12 +82,12 @@ export function readChainHead(root: string, engineer: string): ChainHead {
  * line (a write cut off by a crash, never followed by a code) is cut away first.
  */
 export function appendLineOnce(path: string, line: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   let fd: number;
   try {
-    fd = openSync(path, "a+", 0o644);
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o644);
   } catch (e) {
-    throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
+    throw cannotWrite(path, e);
   }
   try {
     const { line: last, completeUpTo } = readLastLine(fd);
@@ -80,10 +97,7 @@ export function appendLineOnce(path: string, line: string): void {
     if (writeSync(fd, data) !== data.length) throw failure(`short write to ${path}: no audit line, no code`);
     fdatasyncSync(fd);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) {
-      throw failure(`cannot write the audit line to ${path} (${(e as NodeJS.ErrnoException).code}): no audit line, no code`);
-    }
-    throw e;
+    throw cannotWrite(path, e);
   } finally {
     closeSync(fd);
   }

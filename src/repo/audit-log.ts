@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { auditFileFor, buildAuditLine, type AuditFields } from "../core/audit-line.js";
 import { appendLineOnce, readChainHead } from "./audit-file.js";
+import { forwardAuditLine, rememberRecorder } from "./audit-forward.js";
 import { commitPaths, remoteUrl } from "./git.js";
 import { acquireLock } from "./lock.js";
 import type { Session } from "./session.js";
@@ -14,7 +15,9 @@ export function nextAuditLine(s: Session, fields: AuditFields): AuditAppend {
   const now = s.now();
   const head = readChainHead(s.root, s.me.name);
   const { text } = buildAuditLine(fields, { engineer: s.me.name, host: hostname(), remote: remoteUrl(s.root), now, head }, s.signingKey);
-  return { path: auditFileFor(s.me.name, now), line: text };
+  const append = { path: auditFileFor(s.me.name, now), line: text };
+  if (s.config.audit.syslog !== undefined) rememberRecorder(append, (f, commit) => recordRead(s, f, commit));
+  return append;
 }
 
 /**
@@ -25,9 +28,10 @@ export function recordRead(s: Session, fields: AuditFields, commit: boolean): vo
   const release = acquireLock(lockPath(s.root));
   try {
     recoverInterrupted(s.root);
-    const { path, line } = nextAuditLine(s, fields);
-    appendLineOnce(join(s.root, path), line);
-    if (commit) commitPaths(s.root, [path], `audit: ${s.me.name} ${fields.action} ${fields.target}`);
+    const append = nextAuditLine(s, fields);
+    appendLineOnce(join(s.root, append.path), append.line);
+    if (commit) commitPaths(s.root, [append.path], `audit: ${s.me.name} ${fields.action} ${fields.target}`);
+    forwardAuditLine(s.root, append, commit, s.config.audit);
   } finally {
     release();
   }

@@ -1,27 +1,69 @@
 // One lock per repository around every change (files + audit line + commit), so parallel mfavault runs
 // on one machine serialise. A lock left by a killed process is detected and taken over.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { failure } from "../core/errors.js";
 
-const STALE_MS = 30_000;
+/** A lock from another machine (a shared folder) is trusted this long: we cannot ask its process. */
+const STALE_OTHER_HOST_MS = 30_000;
+/** No change holds the lock this long; a live pid that does is a reused pid. */
+const STALE_ALIVE_MS = 10 * 60_000;
+/** A lock file is written microseconds after it is created: empty or garbled for longer, its writer died. */
+const UNWRITTEN_MS = 2_000;
 const WAIT_MS = 15_000;
 
-function holderIsGone(path: string): boolean {
-  let text: string;
+function readHolder(path: string): { text: string; mtimeMs: number } | null {
   try {
-    text = readFileSync(path, "utf8");
+    return { text: readFileSync(path, "utf8"), mtimeMs: statSync(path).mtimeMs };
   } catch {
-    return false;
+    return null;
   }
-  const [pid, host, time] = text.split(" ");
-  if (Date.now() - Number(time) > STALE_MS) return true;
-  if (host !== hostname()) return false;
+}
+
+function holderIsGone(text: string, mtimeMs: number): boolean {
+  const m = /^(\d+) (.+) (\d+)$/.exec(text);
+  if (!m) return Date.now() - mtimeMs > UNWRITTEN_MS;
+  const age = Date.now() - Number(m[3]);
+  if (m[2] !== hostname()) return age > STALE_OTHER_HOST_MS;
+  if (age > STALE_ALIVE_MS) return true;
   try {
-    process.kill(Number(pid), 0);
+    process.kill(Number(m[1]), 0);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/**
+ * Removes a stale lock, but only the one judged stale: waiters take turns through a second lock file, and
+ * each re-reads the lock before removing it, so a lock a faster waiter has just taken is never removed.
+ */
+function breakStaleLock(path: string, judged: string): boolean {
+  const breaker = `${path}.break`;
+  let fd: number;
+  try {
+    fd = openSync(breaker, "wx", 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    // Another waiter is breaking it; a waiter killed while doing so leaves this file behind.
+    const other = readHolder(breaker);
+    if (other && Date.now() - other.mtimeMs > UNWRITTEN_MS) unlinkQuietly(breaker);
+    return false;
+  }
+  closeSync(fd);
+  try {
+    if (readHolder(path)?.text === judged) unlinkQuietly(path);
+  } finally {
+    unlinkQuietly(breaker);
+  }
+  return true;
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
   }
 }
 
@@ -34,26 +76,21 @@ export function acquireLock(path: string): () => void {
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, `${process.pid} ${hostname()} ${Date.now()}`);
-      closeSync(fd);
+      const mine = `${process.pid} ${hostname()} ${Date.now()}`;
+      try {
+        writeSync(fd, mine);
+      } finally {
+        closeSync(fd);
+      }
+      // Release only our own lock: one taken over as stale (after STALE_ALIVE_MS) now belongs to another.
       return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone: nothing to release
-        }
+        if (readHolder(path)?.text === mine) unlinkQuietly(path);
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
-    if (holderIsGone(path)) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // another waiter took it over first
-      }
-      continue;
-    }
+    const holder = readHolder(path);
+    if (holder && holderIsGone(holder.text, holder.mtimeMs) && breakStaleLock(path, holder.text)) continue;
     if (Date.now() > deadline) {
       throw failure(`the vault repository is locked by another mfavault (${path}); if no mfavault is running, delete that file`);
     }

@@ -11,6 +11,8 @@ export const LIMITS = {
   card: 64 << 10,
   recipients: 1 << 20,
   config: 1 << 20,
+  /** One engineer's month of audit lines: ~180,000 lines. */
+  audit: 64 << 20,
 } as const;
 
 const realRoots = new Map<string, string>();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { badInput, failure } from "../core/errors.js";
 import { writeAllDurably, writeFileAtomic } from "./atomic-write.js";
 import { appendLineOnce } from "./audit-file.js";
+import { forwardAuditLine } from "./audit-forward.js";
 import { commitPaths, dirtyPaths, gitDir } from "./git.js";
 import { acquireLock } from "./lock.js";
 
@@ -127,6 +128,7 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
     if (change.audit) journal.audit = change.audit();
     writeFileAtomic(journalPath(root), JSON.stringify(journal), 0o600);
     applyJournal(root, journal);
+    if (journal.audit) forwardAuditLine(root, journal.audit, change.commit);
     return { recovered };
   } finally {
     release();
