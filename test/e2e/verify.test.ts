@@ -2,7 +2,7 @@
 // HOME; each tampering, applied to a copy (by hand, with the age CLI where it re-encrypts), fails with
 // exit 6 and names the vault and file, in every output format.
 import { execa, execaSync } from "execa";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, BIN, SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -105,11 +105,11 @@ describe("verify on a clean repository", () => {
   it("passes with no identity and an empty HOME, in every format", async () => {
     const text = await bareVerify(w.repo, []);
     expect(text.exitCode, text.stderr + text.stdout).toBe(0);
-    expect(text.stdout).toMatch(/^verify: ok \(3 vaults, 4 team cards, \d+ tracked files scanned, audit trail /m);
+    expect(text.stdout).toMatch(/^verify: ok \(3 vaults, 4 team cards, \d+ tracked files scanned, audit trail verified\)$/m);
 
     const json = await bareVerify(w.repo, ["--format", "json"]);
     expect(json.exitCode).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ findings: [], summary: { ok: true, findings: 0, vaults: 3, teamCards: 4, staged: false } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ findings: [], summary: { ok: true, findings: 0, vaults: 3, teamCards: 4, staged: false, auditTrail: "verified" } });
     expect(JSON.parse((await bareVerify(w.repo, ["--json"])).stdout)).toEqual(JSON.parse(json.stdout));
 
     const github = await bareVerify(w.repo, ["--format", "github"]);
@@ -249,6 +249,16 @@ describe("verify catches each tampering, naming vault and file, in every format"
     for (const r of Object.values(runs)) expect(r.stdout + r.stderr).not.toContain(SEEDS.github);
   });
 
+  it("an edited audit line", async () => {
+    const repo = copyRepo();
+    const file = readdirSync(join(repo, "audit/bob"))[0]!;
+    const path = join(repo, "audit/bob", file);
+    writeFileSync(path, readFileSync(path, "utf8").replace('"action":"code"', '"action":"list"'));
+    await expectCaught(repo, [{ file: `audit/bob/${file}`, check: "audit-signature" }]);
+    const text = await bareVerify(repo, []);
+    expect(text.stdout).toMatch(new RegExp(`^audit/bob/${file}:1 audit-signature: `, "m"));
+  });
+
   it("ignores a seed file that is not tracked (CI checks what is committed)", async () => {
     const repo = copyRepo();
     writeFileSync(join(repo, "scratch.txt"), `otpauth://totp/x?secret=${SEEDS.github}\n`);
@@ -304,6 +314,17 @@ describe("verify --staged and the pre-commit hook", () => {
     expect(r.exitCode).toBe(6);
     expect(JSON.parse(r.stdout).summary.vaults).toBe(3);
     expect(JSON.parse(r.stdout).findings).toContainEqual(expect.objectContaining({ vault: "acme", check: "recipients-active" }));
+  });
+
+  it("checks the audit trail when an audit file is staged, and only then", async () => {
+    const repo = copyRepo();
+    const file = `audit/bob/${readdirSync(join(repo, "audit/bob"))[0]!}`;
+    writeFileSync(join(repo, file), readFileSync(join(repo, file), "utf8").replace('"action":"code"', '"action":"list"'));
+    expect(JSON.parse((await bareVerify(repo, ["--staged", "--json"])).stdout).summary.auditTrail).toBe("no audit file or team card staged");
+    gitIn(repo, ["add", file]);
+    const r = await bareVerify(repo, ["--staged", "--json"]);
+    expect(r.exitCode).toBe(6);
+    expect(JSON.parse(r.stdout).findings).toContainEqual(expect.objectContaining({ vault: null, file, check: "audit-signature" }));
   });
 
   it("never replaces a pre-commit hook that is not mfavault's", async () => {
