@@ -12,13 +12,12 @@ import { deriveSigningKey } from "../crypto/keys.js";
 import { git } from "../repo/git.js";
 import { cardPath, CONFIG_FILE } from "../repo/layout.js";
 import { applyChange } from "../repo/transaction.js";
+import { GITATTRIBUTES, registerMergeDriver } from "../repo/merge-driver-config.js";
 import { hostname } from "node:os";
 import { cardFor } from "./identity.js";
 import { emit, note, type Ctx } from "./context.js";
 import { installPreCommitHook } from "../repo/pre-commit-hook.js";
-import { confirmOnTty } from "./secret-input.js";
-
-const GITATTRIBUTES = "# vault.age files are age ciphertext: never diff or merge them as text.\n*.age binary\n";
+import { confirmOnTty, passphrasePrompt } from "./secret-input.js";
 
 export interface InitOptions {
   dir: string;
@@ -31,11 +30,12 @@ export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
   const root = resolve(ctx.io.cwd, opts.dir);
   if (existsSync(join(root, CONFIG_FILE))) throw failure(`${root} is already a vault repository`);
   if (existsSync(root) && readdirSync(root).some((n) => n !== ".git")) throw failure(`${root} is not empty: init wants a new or empty directory`);
-  const identity = loadIdentities(ctx.io.env)[0]!;
+  const identity = (await loadIdentities(ctx.io.env, passphrasePrompt(ctx)))[0]!;
   const now = ctx.io.now();
   const card = await cardFor(identity, opts.name, now);
   mkdirSync(root, { recursive: true });
   if (!existsSync(join(root, ".git"))) git(root, ["init", "--quiet", "--initial-branch=main"]);
+  registerMergeDriver(root);
   const { text } = buildAuditLine({ action: "init", target: "" }, { engineer: card.name, host: hostname(), now, head: EMPTY_CHAIN }, deriveSigningKey(identity));
   applyChange(root, {
     message: `init: vault repository, first engineer ${card.name}`,
