@@ -4,6 +4,7 @@ import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
 import { benchRevoke } from "./bench/revoke.mjs";
+import { benchVerify } from "./bench/verify.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 process.stdout.write(`mfavault bench (p50 of ${runs} runs each; NODE_EXTRA_CA_CERTS unset)\n\n`);
@@ -12,6 +13,7 @@ const sections = [
   ["audit", () => benchAudit({ runs })],
   ["import", () => benchImport({ runs })],
   ["revoke --all", () => benchRevoke()],
+  ["verify", () => benchVerify()],
 ];
 // BENCH_ONLY=code,audit runs just those sections.
 const only = process.env.BENCH_ONLY?.split(",");

@@ -22,6 +22,7 @@ import { defineRotate } from "./commands/rotate.js";
 import { defineStatus } from "./commands/status.js";
 import { defineSync } from "./commands/sync.js";
 import { defineTeam } from "./commands/team.js";
+import { defineVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./core/errors.js";
 import { processIo, type Io } from "./io.js";
 import { runGuarded } from "./run.js";
@@ -82,6 +83,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineCompletion(program, ctx);
   defineMergeDriver(program, ctx);
   defineClipboardClear(program, ctx);
+  defineVerify(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

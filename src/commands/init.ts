@@ -15,12 +15,15 @@ import { applyChange } from "../repo/transaction.js";
 import { GITATTRIBUTES, registerMergeDriver } from "../repo/merge-driver-config.js";
 import { hostname } from "node:os";
 import { cardFor } from "./identity.js";
-import { emit, type Ctx } from "./context.js";
-import { passphrasePrompt } from "./secret-input.js";
+import { emit, note, type Ctx } from "./context.js";
+import { installPreCommitHook } from "../repo/pre-commit-hook.js";
+import { confirmOnTty, passphrasePrompt } from "./secret-input.js";
 
 export interface InitOptions {
   dir: string;
   name: string;
+  /** Install the pre-commit hook (true), do not (false), or ask on a terminal (undefined). */
+  hook?: boolean;
 }
 
 export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
@@ -44,6 +47,9 @@ export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
     ],
     audit: () => ({ path: auditFileFor(card.name, now), line: text }),
   });
+  if (opts.hook ?? (await confirmOnTty(ctx, 'Install a git pre-commit hook that runs "mfavault verify --staged"?'))) {
+    note(ctx, `installed ${installPreCommitHook(root)}: commits are checked for plaintext seeds and broken vaults`);
+  }
   emit(ctx, { root, engineer: card.name, recipient: card.recipient }, (r) => `created vault repository ${r.root} with engineer ${r.engineer}\nnext: export MFAVAULT_DIR=${r.root}; mfavault client add <client>`);
 }
 
@@ -53,6 +59,8 @@ export function defineInit(program: Command, ctx: Ctx): void {
     .description("create a vault repository (git init, mfavault.json, your team card, first commit)")
     .argument("<dir>", "directory to create it in")
     .requiredOption("--name <name>", "your engineer name")
-    .addHelpText("after", "\nExample:\n  MFAVAULT_IDENTITY_FILE=~/alice.key mfavault init ./msp-vault --name alice")
-    .action((dir: string, o: { name: string }) => runInit(ctx, { dir, name: o.name }));
+    .option("--hook", 'install a git pre-commit hook running "mfavault verify --staged" (asked on a terminal otherwise)')
+    .option("--no-hook", "do not install the pre-commit hook, and do not ask")
+    .addHelpText("after", "\nExamples:\n  MFAVAULT_IDENTITY_FILE=~/alice.key mfavault init ./msp-vault --name alice\n  mfavault init ./msp-vault --name alice --hook")
+    .action((dir: string, o: { name: string; hook?: boolean }) => runInit(ctx, { dir, name: o.name, hook: o.hook }));
 }
