@@ -25,7 +25,7 @@ const SEEDS = { aws: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", github: "JBSWY3DPEHPK3P
 
 function step(title, args, opts = {}) {
   const shown = args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ");
-  process.stdout.write(`\n$ ${opts.pipe ? `${opts.pipe} | ` : ""}mfavault ${shown}\n`);
+  process.stdout.write(`\n# ${title}\n$ ${opts.pipe ? `${opts.pipe} | ` : ""}mfavault ${shown}\n`);
   const out = execFileSync(process.execPath, [bin, ...args], { env: { ...env, ...opts.env }, input: opts.input ?? "", encoding: "utf8" });
   process.stdout.write(out.replace(/^/gm, "  "));
   return out;
@@ -50,6 +50,11 @@ try {
   step("code as bob", ["code", "acme/github", "--json"], { env: { MFAVAULT_IDENTITY_FILE: bobKey } });
   step("list", ["list", "acme"], { env: alice });
   step("clients", ["client", "list"], { env: alice });
+  step("keyless check, as CI runs it (no identity at all)", ["verify"], { env: { MFAVAULT_IDENTITY_FILE: "" } });
+  step("offboarding bob from acme", ["revoke", "bob", "acme"], { env: alice });
+  step("what must now be rotated", ["status"], { env: alice });
+  step("the audit trail verifies", ["audit", "verify"], { env: alice });
+  step("who read what", ["audit", "log"], { env: alice });
   process.stdout.write("\n$ git log --oneline\n");
   process.stdout.write(execFileSync("git", ["-C", vault, "log", "--oneline"], { encoding: "utf8", env }).replace(/^/gm, "  "));
   process.stdout.write("\ndemo done: every change above is one commit; every code read wrote a signed audit line first.\n");

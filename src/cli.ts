@@ -5,17 +5,24 @@ import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
-import { runCode } from "./commands/code.js";
+import { defineClipboardClear } from "./commands/clipboard.js";
+import { defineCode } from "./commands/code.js";
+import { defineCompletion } from "./commands/completion.js";
+import { defineDoctor } from "./commands/doctor.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
+import { defineJoin } from "./commands/join.js";
+import { defineMergeDriver } from "./commands/merge-driver.js";
 import { defineRekey } from "./commands/rekey.js";
 import { defineRotate } from "./commands/rotate.js";
 import { defineStatus } from "./commands/status.js";
+import { defineSync } from "./commands/sync.js";
 import { defineTeam } from "./commands/team.js";
+import { defineVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./core/errors.js";
 import { processIo, type Io } from "./io.js";
 import { runGuarded } from "./run.js";
@@ -59,15 +66,10 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineIdentity(program, ctx);
   defineInit(program, ctx);
   defineTeam(program, ctx);
+  defineJoin(program, ctx);
   defineClient(program, ctx);
   defineAdd(program, ctx);
-  program
-    .command("code")
-    .description("print the current code of an entry (after writing its audit line)")
-    .argument("<address>", "vault/entry, e.g. acme/aws")
-    .option("--next", "also print the next code")
-    .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
-    .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
+  defineCode(program, ctx);
   defineEntries(program, ctx);
   defineAudit(program, ctx);
   defineImport(program, ctx);
@@ -76,6 +78,12 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineRotate(program, ctx);
   defineRekey(program, ctx);
   defineStatus(program, ctx);
+  defineSync(program, ctx);
+  defineDoctor(program, ctx);
+  defineCompletion(program, ctx);
+  defineMergeDriver(program, ctx);
+  defineClipboardClear(program, ctx);
+  defineVerify(program, ctx);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

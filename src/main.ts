@@ -13,9 +13,13 @@ interface FastCode {
   json: boolean;
   commit: boolean;
   next: boolean;
+  fresh?: number;
 }
 
-/** The few flags `code` takes on the hot path; anything else (help, errors, new flags) returns null. */
+/**
+ * The few flags `code` takes on the hot path; anything else (help, errors, --copy, which needs the
+ * clipboard anyway) returns null and goes to the full CLI.
+ */
 function parseFastCode(args: string[]): FastCode | null {
   if (args[0] !== "code") return null;
   const out: FastCode = { address: "", json: false, commit: true, next: false };
@@ -26,6 +30,8 @@ function parseFastCode(args: string[]): FastCode | null {
     else if (a === "--no-commit") out.commit = false;
     else if (a === "--vault" && i + 1 < args.length) out.vault = args[++i]!;
     else if (a.startsWith("--vault=")) out.vault = a.slice(8);
+    else if (a === "--fresh" && i + 1 < args.length && /^\d{1,5}$/.test(args[i + 1]!)) out.fresh = Number(args[++i]);
+    else if (/^--fresh=\d{1,5}$/.test(a)) out.fresh = Number(a.slice(8));
     else if (!a.startsWith("-") && out.address === "") out.address = a;
     else return null;
   }
@@ -38,7 +44,7 @@ async function main(): Promise<void> {
   const io = processIo();
   if (fast) {
     process.exitCode = await runGuarded(io, () =>
-      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next }),
+      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next, fresh: fast.fresh }),
     );
     return;
   }

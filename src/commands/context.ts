@@ -2,6 +2,7 @@
 import { findRoot } from "../repo/find-root.js";
 import { openRepo, openSession, type Repo, type Session } from "../repo/session.js";
 import type { Io } from "../io.js";
+import { passphrasePrompt } from "./secret-input.js";
 
 export interface GlobalOptions {
   vault?: string;
@@ -23,7 +24,7 @@ export function repo(ctx: Ctx): Repo {
 }
 
 export function session(ctx: Ctx): Promise<Session> {
-  return openSession(repoRoot(ctx), ctx.io.env, ctx.io.now);
+  return openSession(repoRoot(ctx), ctx.io.env, ctx.io.now, passphrasePrompt(ctx));
 }
 
 /** Writes a result: as one JSON document with --json, else as the command's own text. */

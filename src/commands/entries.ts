@@ -33,19 +33,24 @@ function rowsOf(doc: VaultDoc): ListRow[] {
 async function runList(ctx: Ctx, vault: string | undefined): Promise<void> {
   const s = await session(ctx);
   let rows: ListRow[] = [];
+  const conflicted = new Set<string>();
+  const take = (doc: VaultDoc) => {
+    for (const [name, e] of Object.entries(doc.entries)) if (e.conflict) conflicted.add(`${doc.vault}/${name}`);
+    rows.push(...rowsOf(doc));
+  };
   if (vault) {
     checkVaultPath(vault);
     requireVault(s.root, vault);
-    rows = rowsOf(await loadVaultDoc(s, vault));
+    take(await loadVaultDoc(s, vault));
   } else {
     // Every vault whose manifest names us; the others are not ours to list.
     for (const v of listVaults(s.root)) {
       if (!readManifest(s.root, v).recipients.some((r) => r.name === s.me.name)) continue;
-      rows.push(...rowsOf(await loadVaultDoc(s, v)));
+      take(await loadVaultDoc(s, v));
     }
   }
   emit(ctx, rows, (rs) =>
-    rs.length === 0 ? "no entries" : rs.map((r) => `${r.path.padEnd(28)} ${r.type.padEnd(5)} ${escapeText(r.issuer)}${r.account ? ` — ${escapeText(r.account)}` : ""}`).join("\n"),
+    rs.length === 0 ? "no entries" : rs.map((r) => `${r.path.padEnd(28)} ${r.type.padEnd(5)} ${escapeText(r.issuer)}${r.account ? ` — ${escapeText(r.account)}` : ""}${conflicted.has(r.path) ? "  (CONFLICT: see mfavault show)" : ""}`).join("\n"),
   );
 }
 
@@ -79,6 +84,7 @@ async function runShow(ctx: Ctx, address: string, reveal: boolean): Promise<void
     lines.push(`created:   ${entry.created}`, `updated:   ${entry.updated}`);
     if (entry.rotated) lines.push(`rotated:   ${entry.rotated}`);
     for (const m of entry.rotationDue ?? []) lines.push(`ROTATION DUE since ${m.since}: ${escapeText(m.reason)}`);
+    if (entry.conflict) lines.push(`CONFLICT since ${entry.conflict.since}: ${escapeText(entry.conflict.reason)} (the other seed: ${addr.vault}/${entry.conflict.with})`);
     if (reveal) lines.push(`secret:    ${secret}`, `uri:       ${String(result.uri)}`);
     else lines.push("secret:    (hidden; --reveal shows it and records an audit line)");
     return lines.join("\n");
@@ -87,9 +93,12 @@ async function runShow(ctx: Ctx, address: string, reveal: boolean): Promise<void
 
 async function runRm(ctx: Ctx, address: string): Promise<void> {
   const s = await session(ctx);
-  const { addr, doc } = await loadEntry(s, address);
+  const { addr, doc, entry } = await loadEntry(s, address);
   const path = `${addr.vault}/${addr.entry}`;
   delete doc.entries[addr.entry];
+  // Removing one seed of a merge conflict resolves it: the other keeps its name, without the mark.
+  const partner = entry.conflict ? doc.entries[entry.conflict.with] : undefined;
+  if (partner?.conflict?.with === addr.entry) delete partner.conflict;
   await saveChange(s, {
     message: `rm ${path}`,
     commit: ctx.global.commit !== false,

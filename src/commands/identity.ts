@@ -1,6 +1,6 @@
 // `mfavault identity new|show|card|export`: the engineer's age identity and the public card made from it.
 import { generateKeyPairSync } from "node:crypto";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { serializeCard, type Card } from "../core/card.js";
@@ -8,8 +8,10 @@ import { failure, usageError } from "../core/errors.js";
 import { checkName } from "../core/names.js";
 import { recipientOf } from "../crypto/age-file.js";
 import { deriveSigningKey, encodeX25519Identity, parseIdentity, type AgeIdentity } from "../crypto/keys.js";
-import { defaultIdentityPath, loadIdentities } from "../identity/sources.js";
-import { confirmOnTty } from "./secret-input.js";
+import { keychainLabel, keychainStatus, readKeychainIdentity, storeKeychainIdentity } from "../identity/keychain.js";
+import { writeProtectedIdentity } from "../identity/protected-file.js";
+import { findIdentity, loadIdentities, protectedIdentityPath } from "../identity/sources.js";
+import { confirmOnTty, newPassphrase, passphrasePrompt } from "./secret-input.js";
 import { emit, note, type Ctx } from "./context.js";
 
 async function newIdentity(pq: boolean): Promise<AgeIdentity> {
@@ -34,6 +36,10 @@ export async function cardFor(identity: AgeIdentity, name: string, now: Date): P
   };
 }
 
+function identityFileText(identity: AgeIdentity, now: Date): string {
+  return `# created: ${now.toISOString()}\n# public key: ${identity.recipient}\n${identity.encoded}\n`;
+}
+
 /** Writes a new file only: an existing identity is never overwritten. Mode 0600 from the first byte. */
 function writeIdentityFile(path: string, identity: AgeIdentity, now: Date): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -45,10 +51,33 @@ function writeIdentityFile(path: string, identity: AgeIdentity, now: Date): void
     throw e;
   }
   try {
-    writeSync(fd, `# created: ${now.toISOString()}\n# public key: ${identity.recipient}\n${identity.encoded}\n`);
+    writeSync(fd, identityFileText(identity, now));
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A new identity, kept where this machine keeps secrets: the OS keychain when one answers, else the
+ * passphrase-protected file. Refuses when either already holds one: an identity is never replaced.
+ */
+export async function makeStoredIdentity(ctx: Ctx, opts: { pq?: boolean; keychain?: boolean }): Promise<{ identity: AgeIdentity; where: string }> {
+  const env = ctx.io.env;
+  const protectedPath = protectedIdentityPath(env);
+  if (existsSync(protectedPath)) throw failure(`${protectedPath} already holds an identity: refusing to replace it ("mfavault identity show" shows it)`);
+  const status = keychainStatus(env);
+  const useKeychain = opts.keychain !== false && status.usable;
+  if (useKeychain && (await readKeychainIdentity(env))) {
+    throw failure(`the ${keychainLabel()} already holds an identity: refusing to replace it ("mfavault identity show" shows it)`);
+  }
+  const identity = await newIdentity(Boolean(opts.pq));
+  if (useKeychain) {
+    await storeKeychainIdentity(env, identity.encoded);
+    return { identity, where: `the ${keychainLabel()}` };
+  }
+  if (opts.keychain !== false) note(ctx, `no keychain: ${status.reason}; using a passphrase-protected file instead`);
+  await writeProtectedIdentity(protectedPath, identityFileText(identity, ctx.io.now()), await newPassphrase(ctx, protectedPath));
+  return { identity, where: `${protectedPath} (passphrase-protected, mode 0600)` };
 }
 
 function defaultName(env: NodeJS.ProcessEnv): string {
@@ -59,25 +88,41 @@ export function defineIdentity(program: Command, ctx: Ctx): void {
   const id = program.command("identity").description("your age identity and the public team card made from it");
 
   id.command("new")
-    .description("create a new age identity file (mode 0600) and print its public card")
-    .option("--out <file>", "where to write it", undefined)
+    .description("create your age identity: in the OS keychain, else a passphrase-protected file; prints your public card")
+    .option("--out <file>", "write a plain age-keygen file (mode 0600) here instead, e.g. for CI")
     .option("--name <name>", "your engineer name on the card")
     .option("--pq", "a hybrid post-quantum identity (age1pq1…) instead of X25519")
-    .addHelpText("after", "\nExamples:\n  mfavault identity new --name alice\n  mfavault identity new --out ~/alice.key --name alice > alice.json")
-    .action(async (o: { out?: string; name?: string; pq?: boolean }) => {
-      const path = resolve(ctx.io.cwd, o.out ?? defaultIdentityPath(ctx.io.env));
-      const identity = await newIdentity(Boolean(o.pq));
-      writeIdentityFile(path, identity, ctx.io.now());
-      note(ctx, `wrote ${path} (mode 0600). Back it up: it is your only key. Point MFAVAULT_IDENTITY_FILE at it, or keep it there.`);
-      ctx.io.out(serializeCard(await cardFor(identity, o.name ?? defaultName(ctx.io.env), ctx.io.now())));
+    .option("--no-keychain", "use the passphrase-protected file even where a keychain answers")
+    .addHelpText(
+      "after",
+      "\nWhere it goes: the OS keychain (Secret Service, macOS Keychain, Windows Credential Manager) when one answers,\n" +
+        "else $XDG_CONFIG_HOME/mfavault/identity.age encrypted with a passphrase (asked twice; MFAVAULT_PASSPHRASE_FILE for scripts).\n" +
+        "\nExamples:\n  mfavault identity new --name alice > alice.json\n  mfavault identity new --out ~/alice.key --name alice > alice.json",
+    )
+    .action(async (o: { out?: string; name?: string; pq?: boolean; keychain?: boolean }) => {
+      const name = checkName(o.name ?? defaultName(ctx.io.env), "engineer name");
+      let identity: AgeIdentity;
+      if (o.out) {
+        const path = resolve(ctx.io.cwd, o.out);
+        identity = await newIdentity(Boolean(o.pq));
+        writeIdentityFile(path, identity, ctx.io.now());
+        note(ctx, `wrote ${path} (mode 0600). Back it up: it is your only key. Point MFAVAULT_IDENTITY_FILE at it.`);
+      } else {
+        const made = await makeStoredIdentity(ctx, { pq: o.pq, keychain: o.keychain });
+        identity = made.identity;
+        note(ctx, `stored your new identity in ${made.where}. Back it up: "mfavault identity export" prints it.`);
+      }
+      ctx.io.out(serializeCard(await cardFor(identity, name, ctx.io.now())));
     });
 
   id.command("show")
-    .description("print your age recipient and signing key (public)")
+    .description("print your age recipient and signing key (public), and where the identity was found")
     .action(async () => {
-      const identity = loadIdentities(ctx.io.env)[0]!;
-      const result = { recipient: await recipientOf(identity), signingKey: deriveSigningKey(identity).publicKey, kind: identity.kind };
-      emit(ctx, result, (r) => `recipient:   ${r.recipient}\nsigning key: ${r.signingKey}`);
+      const found = await findIdentity(ctx.io.env, passphrasePrompt(ctx));
+      if (!found) await loadIdentities(ctx.io.env);
+      const identity = found!.identities[0]!;
+      const result = { recipient: await recipientOf(identity), signingKey: deriveSigningKey(identity).publicKey, kind: identity.kind, source: found!.source };
+      emit(ctx, result, (r) => `recipient:   ${r.recipient}\nsigning key: ${r.signingKey}\nfrom:        ${r.source}`);
     });
 
   id.command("card")
@@ -85,15 +130,16 @@ export function defineIdentity(program: Command, ctx: Ctx): void {
     .requiredOption("--name <name>", "your engineer name")
     .addHelpText("after", "\nExample:\n  mfavault identity card --name alice > alice.json")
     .action(async (o: { name: string }) => {
-      const identity = loadIdentities(ctx.io.env)[0]!;
+      const identity = (await loadIdentities(ctx.io.env, passphrasePrompt(ctx)))[0]!;
       ctx.io.out(serializeCard(await cardFor(identity, o.name, ctx.io.now())));
     });
 
   id.command("export")
     .description("print your secret identity, for a backup (asks first on a terminal)")
     .option("--force", "print to a non-terminal (a pipe or file) without asking")
+    .addHelpText("after", "\nIt reads the identity from wherever it is kept (environment, file, keychain, protected file).\n\nExamples:\n  mfavault identity export\n  mfavault identity export --force > backup.key && chmod 600 backup.key")
     .action(async (o: { force?: boolean }) => {
-      const identity = loadIdentities(ctx.io.env)[0]!;
+      const identity = (await loadIdentities(ctx.io.env, passphrasePrompt(ctx)))[0]!;
       if (!o.force) {
         if (!ctx.io.stdoutIsTTY) throw usageError("refusing to print your secret identity to a pipe or file without --force");
         if (!(await confirmOnTty(ctx, "Print your secret identity on this screen?"))) throw usageError("not confirmed: nothing printed");

@@ -11,6 +11,7 @@ import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
 import { accessSession, listSome } from "./access.js";
 import { auditReviewSection } from "./audit-review.js";
 import { emit, note, type Ctx } from "./context.js";
+import { conflictSection, type ConflictItem } from "./status-conflicts.js";
 
 /** The whole report. Sections own disjoint keys; a later section (audit review, schedules) adds its own. */
 export interface StatusReport {
@@ -18,6 +19,8 @@ export interface StatusReport {
   rotationDue: RotationDueItem[];
   /** Vaults you cannot decrypt: what is due in them is visible only to their readers. */
   notReadable: string[];
+  /** Entries a merge kept with two seeds (see status-conflicts.ts). */
+  conflicts: ConflictItem[];
   /** The monthly audit review over the last 30 days (see commands/audit-review.ts). */
   review?: AuditReview;
 }
@@ -60,7 +63,7 @@ const rotationSection: StatusSection = {
   },
 };
 
-export const STATUS_SECTIONS: StatusSection[] = [rotationSection, auditReviewSection];
+export const STATUS_SECTIONS: StatusSection[] = [rotationSection, conflictSection, auditReviewSection];
 
 export function renderStatus(report: StatusReport, sections: StatusSection[] = STATUS_SECTIONS): string {
   return sections.map((sec) => [sec.title(report), ...sec.render(report)].join("\n")).join("\n\n");
@@ -68,7 +71,7 @@ export function renderStatus(report: StatusReport, sections: StatusSection[] = S
 
 export async function runStatus(ctx: Ctx): Promise<void> {
   const s = await accessSession(ctx);
-  const report: StatusReport = { rotationDue: [], notReadable: [] };
+  const report: StatusReport = { rotationDue: [], notReadable: [], conflicts: [] };
   for (const section of STATUS_SECTIONS) Object.assign(report, await section.collect(ctx, s));
   emit(ctx, report, (r) => renderStatus(r));
 }

@@ -1,4 +1,6 @@
 // `mfavault team add|list|remove`: the public cards of the engineers in this vault repository.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseCard, serializeCard, type Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
@@ -22,7 +24,13 @@ function readCardSource(ctx: Ctx, source: string): Card {
 
 export async function runTeamAdd(ctx: Ctx, source: string): Promise<void> {
   const s = await session(ctx);
-  const incoming = readCardSource(ctx, source);
+  // A bare name activates the pending card that engineer proposed with "mfavault join".
+  const bareName = /^[a-z0-9_][a-z0-9._-]*$/.test(source) && !source.endsWith(".json") && !existsSync(resolve(ctx.io.cwd, source));
+  const named = bareName ? s.team.get(source) : undefined;
+  if (bareName && !named) {
+    throw notFound(`no card "${source}" in team/: ask them to run "mfavault join --name ${source}" and merge its branch, or give a card file`);
+  }
+  const incoming = named ?? readCardSource(ctx, source);
   const existing = s.team.get(incoming.name);
   if (existing && existing.status !== "pending") {
     if (existing.recipient === incoming.recipient) {
@@ -89,9 +97,9 @@ export function defineTeam(program: Command, ctx: Ctx): void {
   const team = program.command("team").description("the engineers of this vault repository");
   team
     .command("add")
-    .description("add an engineer from the card they made with 'mfavault identity card'")
-    .argument("<card>", "card JSON file, or - for stdin")
-    .addHelpText("after", "\nExample:\n  mfavault team add bob.json")
+    .description("add an engineer from the card they made with 'mfavault identity card', or activate a pending card from 'mfavault join'")
+    .argument("<card>", "card JSON file, - for stdin, or the name of a pending card")
+    .addHelpText("after", "\nExamples:\n  mfavault team add bob.json\n  mfavault team add bob          # activates team/bob.json (pending, from mfavault join)")
     .action((source: string) => runTeamAdd(ctx, source));
   team
     .command("remove")

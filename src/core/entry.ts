@@ -2,6 +2,7 @@
 import { normalizeBase32, decodeBase32 } from "./base32.js";
 import { badInput } from "./errors.js";
 import { asObject, int, isoDate, oneOf, optStr, str, type Json } from "./guards.js";
+import { checkName } from "./names.js";
 import { hotp, OTP_ALGORITHMS, steam, totp, type OtpAlgorithm } from "./otp.js";
 
 export type OtpType = "totp" | "hotp" | "steam";
@@ -12,6 +13,17 @@ export interface RotationMark {
   reason: string;
   /** The engineer whose loss of access (or other event) made the rotation due. */
   engineer?: string;
+}
+
+/**
+ * Set by a merge when two clones rotated the same entry to different seeds: both seeds are kept, the
+ * other one under `with`, until someone removes the wrong one.
+ */
+export interface ConflictMark {
+  since: string;
+  /** The name of the entry holding the other seed. */
+  with: string;
+  reason: string;
 }
 
 export interface Entry {
@@ -28,6 +40,7 @@ export interface Entry {
   updated: string;
   rotated?: string;
   rotationDue?: RotationMark[];
+  conflict?: ConflictMark;
 }
 
 export type OtpParams = Pick<Entry, "type" | "secret" | "algorithm" | "digits" | "period" | "counter">;
@@ -85,6 +98,10 @@ export function parseEntry(value: unknown, what: string): Entry {
   if (o.rotationDue !== undefined) {
     if (!Array.isArray(o.rotationDue)) throw badInput(`${what}: "rotationDue" must be a list`);
     entry.rotationDue = o.rotationDue.map((m, i) => parseRotationMark(m, `${what} rotationDue[${i}]`));
+  }
+  if (o.conflict !== undefined) {
+    const c = asObject(o.conflict, `${what} conflict`);
+    entry.conflict = { since: isoDate(c, "since", `${what} conflict`), with: checkName(str(c, "with", `${what} conflict`), "entry name"), reason: str(c, "reason", `${what} conflict`) };
   }
   return entry;
 }

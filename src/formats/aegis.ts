@@ -4,7 +4,7 @@ import { createDecipheriv, scryptSync } from "node:crypto";
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import type { Json } from "../core/guards.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult, type ParseOptions } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -78,14 +78,7 @@ export function parseAegis(input: Buffer | string, opts: ParseOptions = {}): Imp
     const e = record(value, "the entry");
     const info = record(e.info, '"info"');
     const type = otpType(textField(e, "type"), "totp");
-    const params = otpParams({
-      type,
-      secret: textField(info, "secret"),
-      algorithm: algorithmField(info, "algo"),
-      digits: wholeField(info, "digits", 6),
-      period: type === "hotp" ? 30 : wholeField(info, "period", 30),
-      counter: type === "hotp" ? wholeField(info, "counter") : undefined,
-    });
+    const params = otpFromRecord(info, type, { algorithm: "algo", counterRequired: true });
     const notes = textField(e, "note");
     return { at, params, issuer: textField(e, "issuer"), account: textField(e, "name"), ...(notes ? { notes } : {}), warnings: [] };
   });

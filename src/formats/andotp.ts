@@ -2,7 +2,7 @@
 // padded base32 secret, `label` as the account, and `issuer` (very old files write "Issuer - Account").
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -13,14 +13,7 @@ export function parseAndOtp(input: Buffer | string): ImportResult {
   return convertRecords(list, (i) => `entry ${i + 1}`, (value, at) => {
     const e = record(value, "the entry");
     const type = otpType(textField(e, "type"), "totp");
-    const params = otpParams({
-      type,
-      secret: textField(e, "secret"),
-      algorithm: algorithmField(e, "algorithm"),
-      digits: wholeField(e, "digits", 6),
-      period: type === "hotp" ? 30 : wholeField(e, "period", 30),
-      counter: type === "hotp" ? wholeField(e, "counter") : undefined,
-    });
+    const params = otpFromRecord(e, type, { counterRequired: true });
     let issuer = textField(e, "issuer");
     let account = textField(e, "label");
     if (e.issuer === undefined && account.includes(" - ")) {

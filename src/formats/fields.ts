@@ -43,6 +43,30 @@ export function algorithmField(o: Json, key: string): OtpAlgorithm {
   return parseAlgorithm(textField(o, key), `"${key}"`);
 }
 
+export interface OtpFieldNames {
+  algorithm?: string;
+  period?: string;
+  /** A missing HOTP counter is an error (Aegis) instead of 0. */
+  counterRequired?: boolean;
+  /** Added to the stored HOTP counter (FreeOTP+ stores the last used one, not the next). */
+  counterOffset?: number;
+}
+
+/**
+ * The OTP parameters of one export record in the common shape (type, secret, algorithm, digits, period,
+ * counter), under the field names a format uses; the secret is passed in when a format keeps it elsewhere.
+ */
+export function otpFromRecord(o: Json, type: OtpType, names: OtpFieldNames = {}, secret = textField(o, "secret")): OtpParams {
+  return otpParams({
+    type,
+    secret,
+    algorithm: algorithmField(o, names.algorithm ?? "algorithm"),
+    digits: wholeField(o, "digits", 6),
+    period: type === "hotp" ? 30 : wholeField(o, names.period ?? "period", 30),
+    counter: type === "hotp" ? wholeField(o, "counter", names.counterRequired ? undefined : 0) + (names.counterOffset ?? 0) : undefined,
+  });
+}
+
 /** Checks the parameters the way every entry is checked (core/entry.ts), ignoring period/counter where they do not apply. */
 export function otpParams(p: { type: OtpType; secret: string; algorithm: OtpAlgorithm; digits: number; period: number; counter?: number }): OtpParams {
   return checkOtpParams({ ...p, counter: p.type === "hotp" ? p.counter ?? 0 : undefined });

@@ -4,7 +4,7 @@ import { encodeBase32 } from "../core/base32.js";
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import type { Json } from "../core/guards.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -23,14 +23,7 @@ export function parseFreeOtpPlus(input: Buffer | string): ImportResult {
     const t = record(value, "the token");
     const issuerExt = textField(t, "issuerExt");
     const type = issuerExt.toLowerCase() === "steam" ? "steam" : otpType(textField(t, "type"), "totp");
-    const params = otpParams({
-      type,
-      secret: javaBytes(t, "secret"),
-      algorithm: algorithmField(t, "algo"),
-      digits: wholeField(t, "digits", 6),
-      period: type === "hotp" ? 30 : wholeField(t, "period", 30),
-      counter: type === "hotp" ? wholeField(t, "counter", 0) + 1 : undefined,
-    });
+    const params = otpFromRecord(t, type, { algorithm: "algo", counterOffset: 1 }, javaBytes(t, "secret"));
     return { at, params, issuer: textField(t, "issuerInt") || issuerExt, account: textField(t, "label"), warnings: [] };
   });
 }

@@ -3,7 +3,7 @@
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import type { Entry } from "../core/entry.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -42,14 +42,7 @@ export function parseMfavaultJson(input: Buffer | string): ImportResult {
   return convertRecords(top.entries, (i) => `entry ${i + 1}`, (value, at) => {
     const e = record(value, "the entry");
     const type = otpType(textField(e, "type"), "totp");
-    const params = otpParams({
-      type,
-      secret: textField(e, "secret"),
-      algorithm: algorithmField(e, "algorithm"),
-      digits: wholeField(e, "digits", 6),
-      period: wholeField(e, "period", 30),
-      counter: type === "hotp" ? wholeField(e, "counter", 0) : undefined,
-    });
+    const params = otpFromRecord(e, type);
     const name = textField(e, "name");
     const notes = textField(e, "notes");
     return { at, params, issuer: textField(e, "issuer"), account: textField(e, "account"), ...(name ? { name, exactName: true } : {}), ...(notes ? { notes } : {}), warnings: [] };

@@ -2,7 +2,7 @@
 // which every value is a string — digits "6", timer "30", kind "TOTP"/"HOTP".
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -13,14 +13,7 @@ export function parseRaivo(input: Buffer | string): ImportResult {
   return convertRecords(list, (i) => `entry ${i + 1}`, (value, at) => {
     const e = record(value, "the entry");
     const type = otpType(textField(e, "kind"), "totp");
-    const params = otpParams({
-      type,
-      secret: textField(e, "secret"),
-      algorithm: algorithmField(e, "algorithm"),
-      digits: wholeField(e, "digits", 6),
-      period: type === "hotp" ? 30 : wholeField(e, "timer", 30),
-      counter: type === "hotp" ? wholeField(e, "counter", 0) : undefined,
-    });
+    const params = otpFromRecord(e, type, { period: "timer" });
     return { at, params, issuer: textField(e, "issuer"), account: textField(e, "account"), warnings: [] };
   });
 }

@@ -5,7 +5,7 @@ import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { badInput } from "../core/errors.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import type { Json } from "../core/guards.js";
-import { algorithmField, otpParams, otpType, record, textField, wholeField } from "./fields.js";
+import { otpFromRecord, otpType, record, textField } from "./fields.js";
 import { convertRecords, type ImportResult, type ParseOptions } from "./imported.js";
 import { textOf } from "./text.js";
 
@@ -46,14 +46,7 @@ export function parseTwofas(input: Buffer | string, opts: ParseOptions = {}): Im
     const s = record(value, "the service");
     const otp = s.otp === undefined || s.otp === null ? {} : record(s.otp, '"otp"');
     const type = otpType(textField(otp, "tokenType"), "totp");
-    const params = otpParams({
-      type,
-      secret: textField(s, "secret"),
-      algorithm: algorithmField(otp, "algorithm"),
-      digits: wholeField(otp, "digits", 6),
-      period: type === "hotp" ? 30 : wholeField(otp, "period", 30),
-      counter: type === "hotp" ? wholeField(otp, "counter", 0) : undefined,
-    });
+    const params = otpFromRecord(otp, type, {}, textField(s, "secret"));
     const name = textField(s, "name");
     const issuer = textField(otp, "issuer") || name;
     const account = textField(otp, "account") || textField(otp, "label");

@@ -4,7 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "node:crypto";
-import { childEnv } from "./child-env.js";
+import { childEnv } from "../child-env.js";
 
 /** Writes and fsyncs `content` to a fresh file; the caller renames it into place. */
 export function writeDurably(path: string, content: string | Uint8Array, mode = 0o644): void {

@@ -6,9 +6,9 @@
 // with git plumbing instead; the result is the same commit either way.
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { childEnv } from "./child-env.js";
+import { childEnv } from "../child-env.js";
 import { committerIdent, formatIdent } from "./git-config.js";
-import { parseIndex, serializeIndex, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
+import { parseIndex, serializeIndex, setTreeSha, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
 import { treeBody, treeMode, writeLooseObject, type TreeItem } from "./git-objects.js";
 
 function readRef(gitDir: string, ref: string): string | null {
@@ -136,7 +136,7 @@ export function fastCommitFile(root: string, path: string, message: string, env:
     const nodes: CacheTreeNode[] = [index.tree];
     for (const name of dirs) {
       const child = nodes[nodes.length - 1]!.children.find((c) => c.name === name);
-      if (!child) return null;
+      if (!child || child.entryCount < 0) return null;
       nodes.push(child);
     }
 
@@ -150,7 +150,7 @@ export function fastCommitFile(root: string, path: string, message: string, env:
       const replaced = new Map<string, Buffer>(childName && childSha ? [[childName, childSha]] : []);
       const sha = writeDirTree(gitDir, index, dirs.slice(0, depth).join("/"), nodes[depth]!, replaced);
       if (!sha) return null;
-      nodes[depth]!.sha = sha;
+      setTreeSha(index, nodes[depth]!, sha);
       childName = dirs[depth - 1] ?? null;
       childSha = sha;
     }

@@ -1,6 +1,8 @@
 // Just enough of git's index format (v2/v3, "DIRC") to update one tracked file's entry and keep the
-// cache-tree extension valid, for the fast audit commit. Anything unusual (v4, split index, a sparse
-// index, unknown required extensions) makes `parseIndex` return null and the caller falls back to git.
+// cache-tree extension valid, for the fast audit commit. Everything is patched in place (the entry's stat
+// data and object id, the SHA-1s of the cache-tree nodes on the file's path, the trailing checksum), so
+// the file keeps its size and every extension stays valid byte for byte. Anything unusual (v4, split or
+// sparse index, a required extension we do not know) makes `parseIndex` return null: the caller uses git.
 import { createHash } from "node:crypto";
 import type { BigIntStats } from "node:fs";
 
@@ -17,33 +19,32 @@ export interface CacheTreeNode {
   name: string;
   entryCount: number;
   sha: Buffer | null;
+  /** Where this node's SHA-1 sits in the index file (valid nodes only). */
+  shaOffset: number;
   children: CacheTreeNode[];
 }
 
 export interface GitIndex {
   raw: Buffer;
   entries: IndexEntry[];
-  /** End of the entries, where extensions start. */
-  entriesEnd: number;
   tree: CacheTreeNode | null;
-  /** Extensions other than TREE, kept verbatim (REUC, UNTR). */
-  otherExtensions: Buffer[];
 }
 
-function parseCacheTree(data: Buffer): CacheTreeNode | null {
-  let pos = 0;
+function parseCacheTree(raw: Buffer, start: number, end: number): CacheTreeNode | null {
+  let pos = start;
   const readNode = (): CacheTreeNode => {
-    const nul = data.indexOf(0, pos);
-    const name = data.subarray(pos, nul).toString("utf8");
-    const nl = data.indexOf(0x0a, nul);
-    const [count, sub] = data.subarray(nul + 1, nl).toString("latin1").split(" ").map(Number);
+    const nul = raw.indexOf(0, pos);
+    const nl = raw.indexOf(0x0a, nul);
+    if (nul < 0 || nl < 0 || nl >= end) throw new Error("truncated cache-tree");
+    const name = raw.toString("utf8", pos, nul);
+    const [count, sub] = raw.toString("latin1", nul + 1, nl).split(" ").map(Number);
     pos = nl + 1;
-    let sha: Buffer | null = null;
+    const node: CacheTreeNode = { name, entryCount: count!, sha: null, shaOffset: -1, children: [] };
     if (count! >= 0) {
-      sha = Buffer.from(data.subarray(pos, pos + 20));
+      node.sha = raw.subarray(pos, pos + 20);
+      node.shaOffset = pos;
       pos += 20;
     }
-    const node: CacheTreeNode = { name, entryCount: count!, sha, children: [] };
     for (let i = 0; i < sub!; i++) node.children.push(readNode());
     return node;
   };
@@ -52,17 +53,6 @@ function parseCacheTree(data: Buffer): CacheTreeNode | null {
   } catch {
     return null;
   }
-}
-
-export function serializeCacheTree(node: CacheTreeNode): Buffer {
-  const parts: Buffer[] = [];
-  const write = (n: CacheTreeNode) => {
-    parts.push(Buffer.from(`${n.name}\0${n.entryCount} ${n.children.length}\n`, "utf8"));
-    if (n.entryCount >= 0 && n.sha) parts.push(n.sha);
-    for (const c of n.children) write(c);
-  };
-  write(node);
-  return Buffer.concat(parts);
 }
 
 export function parseIndex(raw: Buffer): GitIndex | null {
@@ -82,38 +72,31 @@ export function parseIndex(raw: Buffer): GitIndex | null {
     if (nameLen === 0x0fff) return null;
     const path = raw.toString("utf8", nameStart, nameStart + nameLen);
     entries.push({ offset: pos, path, mode: raw.readUInt32BE(pos + 24), sha: raw.subarray(pos + 40, pos + 60), stage: (flags >> 12) & 3 });
-    pos += ((nameStart - pos + nameLen + 8) & ~7);
+    pos += (nameStart - pos + nameLen + 8) & ~7;
   }
-  const entriesEnd = pos;
   let tree: CacheTreeNode | null = null;
-  const otherExtensions: Buffer[] = [];
   while (pos < raw.length - 20) {
     const sig = raw.toString("latin1", pos, pos + 4);
     const size = raw.readUInt32BE(pos + 4);
-    const data = raw.subarray(pos + 8, pos + 8 + size);
-    if (sig === "TREE") tree = parseCacheTree(data);
-    else if (sig === "REUC" || sig === "UNTR") otherExtensions.push(raw.subarray(pos, pos + 8 + size));
-    else if (sig === "EOIE" || sig === "IEOT") {
-      // Optional offset tables: dropped, since git rebuilds them when it wants them.
-    } else return null;
+    // A lower-case first letter marks an extension git requires readers to understand.
+    if (sig[0]! >= "a" && sig[0]! <= "z") return null;
+    if (sig === "TREE") tree = parseCacheTree(raw, pos + 8, pos + 8 + size);
     pos += 8 + size;
   }
-  return { raw, entries, entriesEnd, tree, otherExtensions };
+  return { raw, entries, tree };
 }
 
-/** Rewrites an entry's stat data and object id in place, and reassembles the file with a new checksum. */
+/** Sets a cache-tree node's SHA-1, in the node and in the index bytes. */
+export function setTreeSha(index: GitIndex, node: CacheTreeNode, sha: Buffer): void {
+  sha.copy(index.raw, node.shaOffset);
+  node.sha = index.raw.subarray(node.shaOffset, node.shaOffset + 20);
+}
+
+/** The index bytes with a fresh trailing checksum. */
 export function serializeIndex(index: GitIndex): Buffer {
-  const ext: Buffer[] = [];
-  if (index.tree) {
-    const data = serializeCacheTree(index.tree);
-    const head = Buffer.alloc(8);
-    head.write("TREE", 0, "latin1");
-    head.writeUInt32BE(data.length, 4);
-    ext.push(head, data);
-  }
-  ext.push(...index.otherExtensions);
-  const body = Buffer.concat([index.raw.subarray(0, index.entriesEnd), ...ext]);
-  return Buffer.concat([body, createHash("sha1").update(body).digest()]);
+  const body = index.raw.subarray(0, index.raw.length - 20);
+  createHash("sha1").update(body).digest().copy(index.raw, index.raw.length - 20);
+  return index.raw;
 }
 
 /** Writes new stat data and object id into the entry (the raw buffer is modified in place). */

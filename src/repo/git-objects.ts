@@ -6,8 +6,8 @@ import { join } from "node:path";
 
 /**
  * A zlib stream of "stored" (uncompressed) deflate blocks. Git reads any zlib stream; writing stored
- * blocks spares loading node:zlib (~2 ms) on every code read. Loose objects are packed, delta-compressed,
- * by the `git gc` that autoGcWhenLoose starts.
+ * blocks for small objects (trees, commits, a young month file) spares loading node:zlib (~2 ms) on
+ * every code read. Loose objects are packed, delta-compressed, by the `git gc` that autoGcWhenLoose starts.
  */
 export function zlibStored(data: Buffer): Buffer {
   const blocks = Math.max(1, Math.ceil(data.length / 65535));
@@ -39,6 +39,14 @@ export function zlibStored(data: Buffer): Buffer {
   return out;
 }
 
+/** Above this size a real deflate is cheaper than a JavaScript Adler-32 (and the object is smaller). */
+const DEFLATE_ABOVE = 32 * 1024;
+
+function zlibStream(data: Buffer): Buffer {
+  if (data.length <= DEFLATE_ABOVE) return zlibStored(data);
+  return process.getBuiltinModule("node:zlib").deflateSync(data, { level: 1 });
+}
+
 export function objectId(type: string, body: Buffer): Buffer {
   return createHash("sha1").update(`${type} ${body.length}\0`).update(body).digest();
 }
@@ -53,7 +61,7 @@ export function writeLooseObject(gitDir: string, type: string, body: Buffer): Bu
   const tmp = join(dir, `tmp_obj_${randomBytes(6).toString("hex")}`);
   const fd = openSync(tmp, "wx", 0o444);
   try {
-    writeSync(fd, zlibStored(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])));
+    writeSync(fd, zlibStream(Buffer.concat([Buffer.from(`${type} ${body.length}\0`), body])));
   } finally {
     closeSync(fd);
   }

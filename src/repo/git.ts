@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { failure } from "../core/errors.js";
-import { childEnv } from "./child-env.js";
+import { childEnv } from "../child-env.js";
 import { fastCommitFile } from "./git-fast-commit.js";
 
 export interface GitResult {

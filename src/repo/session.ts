@@ -5,7 +5,7 @@ import { failure, noAccess, notFound } from "../core/errors.js";
 import { parseRepoConfig, type RepoConfig } from "../core/repo-config.js";
 import { recipientOf } from "../crypto/age-file.js";
 import { deriveSigningKey, type AgeIdentity, type SigningKey } from "../crypto/keys.js";
-import { loadIdentities } from "../identity/sources.js";
+import { loadIdentities, type AskPassphrase } from "../identity/sources.js";
 import { CONFIG_FILE } from "./layout.js";
 import { readTeam } from "./team-store.js";
 import { LIMITS, readRepoText } from "./repo-file.js";
@@ -28,9 +28,9 @@ export function openRepo(root: string, now: () => Date): Repo {
   return { root, now, config: parseRepoConfig(readRepoText(root, CONFIG_FILE, LIMITS.config)) };
 }
 
-export async function openSession(root: string, env: NodeJS.ProcessEnv, now: () => Date): Promise<Session> {
+export async function openSession(root: string, env: NodeJS.ProcessEnv, now: () => Date, ask?: AskPassphrase): Promise<Session> {
   const repo = openRepo(root, now);
-  const identities = loadIdentities(env);
+  const identities = await loadIdentities(env, ask);
   const team = readTeam(root);
   for (const identity of identities) {
     const recipient = await recipientOf(identity);

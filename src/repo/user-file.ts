@@ -80,3 +80,20 @@ export function readUserFile(cwd: string, path: string, limit: number, what: str
     closeSync(fd);
   }
 }
+
+/**
+ * A file that must be the owner's alone (an identity, a passphrase): `checkMode` sees the mode of the open
+ * file before a byte is read (and may throw), so the file checked is the file read (a link is followed).
+ */
+export function readPrivateFile(path: string, limit: number, what: string, checkMode: (mode: number) => void): Buffer {
+  const { fd, mode } = openUserFile(".", path, limit, what);
+  try {
+    checkMode(mode);
+    return readBounded(fd, limit, `${what} ${path}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether group or others may read a file of this mode (Windows has no such bits to check). */
+export const readableByOthers = (mode: number) => process.platform !== "win32" && (mode & 0o077) !== 0;

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import type { Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { badInput, isMfaError, noAccess, notFound } from "../core/errors.js";
-import { parseManifest, serializeManifest, signManifest, type Manifest } from "../core/manifest.js";
+import { parseManifest, serializeManifest, signManifest, type Manifest, type ManifestRecipient } from "../core/manifest.js";
+import type { SigningKey } from "../crypto/keys.js";
 import { parseRecipientsFile, serializeRecipientsFile } from "../core/recipients-file.js";
 import { parseVaultDoc, serializeVaultDoc, type VaultDoc } from "../core/vault-doc.js";
 import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto/age-file.js";
@@ -98,7 +99,7 @@ export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc>
   return { ...doc, loadedFrom: sha256(raw) };
 }
 
-function sha256(text: string | Buffer): string {
+export function sha256(text: string | Uint8Array): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
@@ -115,25 +116,35 @@ export async function vaultFiles(s: Session, doc: VaultDoc, readers: string[]): 
     return card;
   });
   cards.sort((a, b) => a.name.localeCompare(b.name));
-  const armored = await encryptToRecipients(Buffer.from(serializeVaultDoc(doc)), cards.map((c) => c.recipient));
+  const sealed = await sealVault(doc, cards.map((c) => ({ name: c.name, recipient: c.recipient })), { name: s.me.name, key: s.signingKey, now: s.now() });
+  return [
+    { path: recipientsFile(doc.vault), content: serializeRecipientsFile(doc.vault, cards.map((c) => c.name)) },
+    // A new vault (never loaded) must not exist yet; a loaded one must still be what was decrypted.
+    { path: vaultFile(doc.vault), content: sealed.vaultAge, expectSha: doc.loadedFrom ?? null },
+    { path: manifestFile(doc.vault), content: sealed.manifest },
+  ];
+}
+
+/** Encrypts `doc` to exactly `recipients` and signs the manifest that says so (also used by the merge driver). */
+export async function sealVault(
+  doc: VaultDoc,
+  recipients: ManifestRecipient[],
+  signer: { name: string; key: SigningKey; now: Date },
+): Promise<{ vaultAge: string; manifest: string }> {
+  const armored = await encryptToRecipients(Buffer.from(serializeVaultDoc(doc)), recipients.map((r) => r.recipient));
   const manifest = signManifest(
     {
       version: 1,
       vault: doc.vault,
-      recipients: cards.map((c) => ({ name: c.name, recipient: c.recipient })),
+      recipients,
       stanzas: stanzaTypes(Buffer.from(armored)).length,
       sha256: sha256(armored),
-      writer: s.me.name,
-      written: s.now().toISOString(),
+      writer: signer.name,
+      written: signer.now.toISOString(),
     },
-    s.signingKey,
+    signer.key,
   );
-  return [
-    { path: recipientsFile(doc.vault), content: serializeRecipientsFile(doc.vault, cards.map((c) => c.name)) },
-    // A new vault (never loaded) must not exist yet; a loaded one must still be what was decrypted.
-    { path: vaultFile(doc.vault), content: armored, expectSha: doc.loadedFrom ?? null },
-    { path: manifestFile(doc.vault), content: serializeManifest(manifest) },
-  ];
+  return { vaultAge: armored, manifest: serializeManifest(manifest) };
 }
 
 /**
@@ -151,6 +162,6 @@ export function currentReaders(root: string, vault: string): string[] {
         `apply the file with "mfavault rekey ${vault}", or restore it with "git checkout -- ${recipientsFile(vault)}"`,
     );
   }
-  requireVouchedManifest(root, vault, manifest);
+  requireVouchedManifest(root, vault);
   return inManifest;
 }

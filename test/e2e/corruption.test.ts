@@ -144,9 +144,9 @@ describe("a manifest that does not vouch for its vault", () => {
 
   const cases: [string, (m: M) => M | Promise<M>, string[], RegExp][] = [
     ["its SHA-256 edited", (m) => ({ ...m, sha256: "0".repeat(64) }), ["alice", "bob"], /is not the file clients\/acme\/manifest\.json describes/],
-    ["a reader added to it and to recipients (more readers than stanzas)", (m) => ({ ...m, recipients: [...m.recipients, carol()] }), ["alice", "bob", "carol"], /holds 2 recipient stanzas, but clients\/acme\/manifest\.json lists 3 readers/],
+    ["a reader added to it and to recipients (more readers than stanzas)", (m) => ({ ...m, recipients: [...m.recipients, carol()] }), ["alice", "bob", "carol"], /clients\/acme\/vault\.age holds 2 recipient stanzas but clients\/acme\/manifest\.json lists 3 readers/],
     ["its writer changed (the signature no longer verifies)", (m) => ({ ...m, writer: "bob" }), ["alice", "bob"], /does not carry a valid signature by its writer "bob"/],
-    ["re-signed by a non-reader who added herself", async (m) => signedByCarol({ ...m, recipients: [...m.recipients, carol()], stanzas: 3 }), ["alice", "bob", "carol"], /holds 2 recipient stanzas, but clients\/acme\/manifest\.json lists 3 readers/],
+    ["re-signed by a non-reader who added herself", async (m) => signedByCarol({ ...m, recipients: [...m.recipients, carol()], stanzas: 3 }), ["alice", "bob", "carol"], /clients\/acme\/vault\.age holds 2 recipient stanzas but clients\/acme\/manifest\.json lists 3 readers/],
     ["re-signed by a non-reader", (m) => signedByCarol(m), ["alice", "bob"], /written by "carol", who is not one of its readers/],
   ];
 
@@ -204,7 +204,7 @@ describe("a team card with a bad key", () => {
     write("team/bob.json", read("team/bob.json").toString().replace(/"signingKey": "[^"]+"/, `"signingKey": "${other}"`));
     w.git(["commit", "-qm", "bob's card, edited", "team/bob.json"]);
     head = w.git(["rev-parse", "HEAD"]);
-    await refused("alice", ["add", "acme/new", "--secret-stdin"], [], { input: SEEDS.github, exit: [5], message: /does not carry a valid signature by its writer "bob": it \(or team\/bob\.json\) was edited by hand/ });
+    await refused("alice", ["add", "acme/new", "--secret-stdin"], [], { input: SEEDS.github, exit: [5], message: /does not carry a valid signature by its writer "bob" \(team\/bob\.json\): it was edited by hand/ });
     w.git(["reset", "-q", "--hard", "HEAD~4"]);
     head = w.git(["rev-parse", "HEAD"]);
   });

@@ -51,7 +51,20 @@ describe("the audit commit of a code read", () => {
     expect(add.exitCode, add.stderr).toBe(0);
     expect(w.git(["diff", "--name-only", "HEAD~1", "HEAD"]).split("\n")).not.toContain("NOTES.md");
     expect(w.git(["diff", "--cached", "--name-only"])).toBe("NOTES.md");
-    w.git(["rm", "--cached", "-q", "NOTES.md"]);
+    w.git(["rm", "-q", "-f", "NOTES.md"]);
+  });
+
+  it("deflates a month file grown past 32 KB, and git reads it back", async () => {
+    const month = `audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`;
+    const path = join(w.repo, month);
+    const { readFileSync } = await import("node:fs");
+    // Filler ahead of the real lines: only the size matters to git here (audit verify is tested elsewhere).
+    writeFileSync(path, `${"x".repeat(100)}\n`.repeat(400) + readFileSync(path, "utf8"));
+    w.git(["commit", "-q", "-m", "filler", "--", month]);
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    assertSound([month]);
+    expect(w.git(["show", `HEAD:${month}`]).split("\n").length).toBeGreaterThan(400);
   });
 
   it("commits on a detached HEAD too (through git)", async () => {

@@ -2,7 +2,7 @@
 // more open than 0644 (folders 0755), even under umask 000; seed hand-offs, audit exports and identities
 // are 0600 from the first byte; an identity file readable by group or world is refused, from every source.
 import { execa } from "execa";
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseEnv, BIN, makeWorld, SEEDS, type World } from "../helpers/world.js";
@@ -71,13 +71,30 @@ describe("files the repository commands write", () => {
 });
 
 describe("identity files", () => {
-  it("identity new writes 0600 in a 0700 folder even under umask 000", async () => {
+  it("identity new writes 0600 files in 0700 folders even under umask 000: plain (--out) and passphrase-protected", async () => {
     const home = join(w.dir, "home-new");
     mkdirSync(home);
-    const r = await runUnder("000", join(w.dir, "none"), ["identity", "new", "--name", "carol"], { env: { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), MFAVAULT_IDENTITY_FILE: undefined } });
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(statSync(join(home, ".config/mfavault/identity.txt")).mode & 0o777).toBe(0o600);
+    const passphrase = join(w.dir, "passphrase.txt");
+    writeFileSync(passphrase, "a long passphrase\n", { mode: 0o600 });
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, ".config"), MFAVAULT_IDENTITY_FILE: undefined, MFAVAULT_PASSPHRASE_FILE: passphrase, DBUS_SESSION_BUS_ADDRESS: undefined };
+    const plain = await runUnder("000", join(w.dir, "none"), ["identity", "new", "--name", "carol", "--out", join(home, "keys/carol.key")], { env });
+    expect(plain.exitCode, plain.stderr).toBe(0);
+    expect(statSync(join(home, "keys/carol.key")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, "keys")).mode & 0o777).toBe(0o700);
+    const stored = await runUnder("000", join(w.dir, "none"), ["identity", "new", "--name", "carol"], { env });
+    expect(stored.exitCode, stored.stderr).toBe(0);
+    expect(statSync(join(home, ".config/mfavault/identity.age")).mode & 0o777).toBe(0o600);
     expect(statSync(join(home, ".config/mfavault")).mode & 0o777).toBe(0o700);
+    // The protected file and the passphrase file are refused too once others can read them (exit 4).
+    chmodSync(join(home, ".config/mfavault/identity.age"), 0o644);
+    const loose = await runUnder("022", join(w.dir, "repo-022"), ["identity", "show"], { env });
+    expect(loose.exitCode).toBe(4);
+    expect(loose.stderr).toMatch(/identity file .*identity\.age is readable by others \(mode 644\)/);
+    chmodSync(join(home, ".config/mfavault/identity.age"), 0o600);
+    chmodSync(passphrase, 0o640);
+    const loosePass = await runUnder("022", join(w.dir, "repo-022"), ["identity", "show"], { env });
+    expect(loosePass.exitCode).toBe(4);
+    expect(loosePass.stderr).toMatch(/passphrase file .*passphrase\.txt is readable by others \(mode 640\)/);
   });
 
   it.each(["640", "604", "644", "660", "666"])("refuses an identity file of mode %s from every file source", async (octal) => {
