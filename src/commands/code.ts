@@ -11,6 +11,7 @@ import { nextAuditLine, recordRead } from "../repo/audit-log.js";
 import { vaultExists } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
 import { applyChange } from "../repo/transaction.js";
+import { requireVouchedManifest } from "../repo/manifest-vouch.js";
 import { loadVaultDoc, readManifest, vaultFiles } from "../repo/vault-store.js";
 import { runCountdown } from "./code-countdown.js";
 import { canPick, pickEntry } from "./code-pick.js";
@@ -96,6 +97,8 @@ export async function runCode(ctx: Ctx, opts: CodeOptions): Promise<void> {
     // HOTP: using a code consumes the counter, so the advance, the audit line and the commit are one change.
     const counter = entry.counter ?? 0;
     const advanced = { ...doc, entries: { ...doc.entries, [addr.entry]: { ...entry, counter: counter + 1, updated: now.toISOString() } } };
+    // It re-encrypts, so only to readers a manifest written by a reader vouches for.
+    requireVouchedManifest(s.root, doc);
     const readers = readManifest(s.root, addr.vault).recipients.map((r) => r.name);
     applyChange(s.root, {
       message: `audit: ${s.me.name} code ${path} (HOTP counter ${counter + 1})`,

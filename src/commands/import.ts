@@ -134,7 +134,7 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
     await saveChange(s, {
       message: `import: ${rows.length} ${rows.length === 1 ? "entry" : "entries"} into ${vault} (${format})`,
       commit: ctx.global.commit !== false,
-      vaults: [{ doc, readers: currentReaders(s.root, vault) }],
+      vaults: [{ doc, readers: currentReaders(s.root, doc) }],
       audit: { action: "import", target: vault, details: { count: rows.length, format, skipped: parsed.skipped, replaced, duplicatesDropped: naming.dropped } },
     });
   }

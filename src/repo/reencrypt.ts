@@ -8,6 +8,7 @@ import { recipientsFile } from "./layout.js";
 import type { VaultWrite } from "./save.js";
 import type { Session } from "./session.js";
 import { lockRepository, recoverInterrupted, type FileChange } from "./transaction.js";
+import { requireVouchedManifest } from "./manifest-vouch.js";
 import { loadVaultDoc, readManifest, readRecipients } from "./vault-store.js";
 
 /** A vault left unchanged, why, and who can finish the job. */
@@ -67,6 +68,11 @@ export interface PrepareOptions {
   reason: (engineer: string) => string;
   /** The command another engineer should run to finish a vault we cannot open. */
   finishCommand: (vault: string) => string;
+  /**
+   * Rekey: the new readers are the recipients file's, applied deliberately. Otherwise (grant, revoke) they
+   * are derived from the manifest's, which must then vouch for vault.age (repo/manifest-vouch.ts).
+   */
+  appliesRecipientsFile?: boolean;
 }
 
 /** Decrypts and re-plans every vault a change touches; writes nothing. */
@@ -96,6 +102,15 @@ export async function prepareRewrite(s: Session, plans: ReaderPlan[], opts: Prep
       if (!isMfaError(e)) throw e;
       out.blocked.push(blockedByRead(s, p.vault, e, opts.finishCommand(p.vault)));
       continue;
+    }
+    if (!opts.appliesRecipientsFile) {
+      try {
+        requireVouchedManifest(s.root, doc);
+      } catch (e) {
+        if (!isMfaError(e)) throw e;
+        out.blocked.push({ vault: p.vault, kind: e.kind, message: `${p.vault} left unchanged: ${e.message}` });
+        continue;
+      }
     }
     const marked = new Set<string>();
     for (const engineer of p.lost) {

@@ -4,11 +4,11 @@ import { createHash } from "node:crypto";
 import type { Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { badInput, isMfaError, noAccess, notFound } from "../core/errors.js";
-import { parseManifest, serializeManifest, signManifest, type Manifest, type ManifestRecipient } from "../core/manifest.js";
+import { parseManifest, readerProof, serializeManifest, signManifest, type Manifest, type ManifestRecipient, type UnsignedManifest } from "../core/manifest.js";
 import type { SigningKey } from "../crypto/keys.js";
 import { parseRecipientsFile, serializeRecipientsFile } from "../core/recipients-file.js";
 import { parseVaultDoc, serializeVaultDoc, type VaultDoc } from "../core/vault-doc.js";
-import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto/age-file.js";
+import { decryptOpened, encryptSealed, readerKeyOf, stanzaTypes } from "../crypto/age-file.js";
 import { manifestFile, recipientsFile, vaultExists, vaultFile } from "./layout.js";
 import { requireVouchedManifest } from "./manifest-vouch.js";
 import type { Session } from "./session.js";
@@ -74,29 +74,29 @@ export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc>
   requireVault(s.root, vault);
   const path = vaultFile(vault);
   const raw = readRepoBytes(s.root, path, LIMITS.vault);
-  let plaintext: Buffer | null;
+  let opened: { plaintext: Buffer; fileKey: Uint8Array } | null;
   try {
-    plaintext = await decryptWithIdentity(raw, s.identity);
+    opened = await decryptOpened(raw, s.identity);
   } catch (e) {
     throw badInput(`${path}: ${(e as Error).message} — the file is damaged; nothing was written: ${restoreHint(s.root, vault, path)}`);
   }
-  if (!plaintext && manifestNamesMe(s, vault)) {
+  if (!opened && manifestNamesMe(s, vault)) {
     // The signed manifest says we can open it, the file says otherwise: it was replaced (or its stanza for us damaged).
     throw noAccess(`${path}: it does not open with your key, although ${manifestFile(vault)} says it was encrypted to you — it was replaced or damaged since; nothing was written: ${restoreHint(s.root, vault, path)}`);
   }
-  if (!plaintext) {
+  if (!opened) {
     const readers = readersOf(s.root, vault).filter((n) => n !== s.me.name);
     const who = readers.length ? `it is encrypted to ${readers.join(", ")} — ask one of them to run "mfavault grant ${s.me.name} ${vault}"` : "no one listed can open it";
     throw noAccess(`no access to ${vault}: ${who}`);
   }
   let doc: VaultDoc;
   try {
-    doc = parseVaultDoc(plaintext.toString("utf8"), vault);
+    doc = parseVaultDoc(opened.plaintext.toString("utf8"), vault);
   } catch (e) {
     if (!isMfaError(e)) throw e;
     throw badInput(`${path}: it decrypts, but not to a valid vault document (${e.message}); nothing was written: ${restoreHint(s.root, vault, path)}`);
   }
-  return { ...doc, loadedFrom: sha256(raw) };
+  return { ...doc, loadedFrom: sha256(raw), readerKey: readerKeyOf(opened.fileKey) };
 }
 
 export function sha256(text: string | Uint8Array): string {
@@ -131,19 +131,17 @@ export async function sealVault(
   recipients: ManifestRecipient[],
   signer: { name: string; key: SigningKey; now: Date },
 ): Promise<{ vaultAge: string; manifest: string }> {
-  const armored = await encryptToRecipients(Buffer.from(serializeVaultDoc(doc)), recipients.map((r) => r.recipient));
-  const manifest = signManifest(
-    {
-      version: 1,
-      vault: doc.vault,
-      recipients,
-      stanzas: stanzaTypes(Buffer.from(armored)).length,
-      sha256: sha256(armored),
-      writer: signer.name,
-      written: signer.now.toISOString(),
-    },
-    signer.key,
-  );
+  const { armored, fileKey } = await encryptSealed(Buffer.from(serializeVaultDoc(doc)), recipients.map((r) => r.recipient));
+  const unsigned: UnsignedManifest = {
+    version: 1,
+    vault: doc.vault,
+    recipients,
+    stanzas: stanzaTypes(Buffer.from(armored)).length,
+    sha256: sha256(armored),
+    writer: signer.name,
+    written: signer.now.toISOString(),
+  };
+  const manifest = { ...signManifest(unsigned, signer.key), readerProof: readerProof(unsigned, readerKeyOf(fileKey)) };
   return { vaultAge: armored, manifest: serializeManifest(manifest) };
 }
 
@@ -152,7 +150,8 @@ export async function sealVault(
  * vouches. A recipients file edited by hand is applied only by `rekey`, deliberately, never as a side
  * effect of adding a seed; so is a vault.age re-encrypted outside mfavault.
  */
-export function currentReaders(root: string, vault: string): string[] {
+export function currentReaders(root: string, doc: VaultDoc): string[] {
+  const vault = doc.vault;
   const manifest = readManifest(root, vault);
   const inManifest = manifest.recipients.map((r) => r.name).sort();
   const declared = readRecipients(root, vault).sort();
@@ -162,6 +161,6 @@ export function currentReaders(root: string, vault: string): string[] {
         `apply the file with "mfavault rekey ${vault}", or restore it with "git checkout -- ${recipientsFile(vault)}"`,
     );
   }
-  requireVouchedManifest(root, vault);
+  requireVouchedManifest(root, doc);
   return inManifest;
 }

@@ -168,6 +168,33 @@ describe("a manifest that does not vouch for its vault", () => {
     head = w.git(["rev-parse", "HEAD"]);
   });
 
+  it("a team member who is no reader swaps a reader for herself, signed by her: no reader's mfavault re-encrypts to her", async () => {
+    // Everything keyless holds: stanza count, SHA-256, a valid signature by a writer the manifest lists.
+    // Only the reader proof, which needs vault.age's file key, tells that carol could never open it.
+    const swapped = manifest();
+    swapped.recipients = swapped.recipients.map((r: { name: string }) => (r.name === "bob" ? carol() : r));
+    const forged = await signedByCarol(swapped);
+    forged.readerProof = manifest().readerProof;
+    write(MANIFEST, `${JSON.stringify(forged, null, 2)}\n`);
+    write("clients/acme/recipients", "alice\ncarol\n");
+    w.git(["commit", "-qm", "acme: fix readers", MANIFEST, "clients/acme/recipients"]);
+    head = w.git(["rev-parse", "HEAD"]);
+    const proof = /clients\/acme\/manifest\.json carries a reader proof that does not match vault\.age: it was not written by anyone who could open the vault, although it is signed by "carol".*git log -p -- clients\/acme/;
+    await refused("alice", ["add", "acme/new", "--secret-stdin"], [], { input: SEEDS.long, exit: [5], message: proof });
+    await refused("alice", ["rotate", "acme/aws", "--secret-stdin"], [], { input: SEEDS.long, exit: [5], message: proof });
+    await refused("alice", ["revoke", "carol", "acme"], [], { exit: [5], message: proof });
+    await refused("alice", ["grant", "bob", "acme"], [], { exit: [5], message: proof });
+    // Without any proof (as before proofs existed, or stripped): the same refusal, saying so.
+    const { readerProof: _p, ...stripped } = forged;
+    write(MANIFEST, `${JSON.stringify(stripped, null, 2)}\n`);
+    w.git(["commit", "-qm", "acme: fix readers again", MANIFEST]);
+    head = w.git(["rev-parse", "HEAD"]);
+    await refused("alice", ["add", "acme/new", "--secret-stdin"], [], { input: SEEDS.long, exit: [5], message: /carries no reader proof/ });
+    expect(ageDecrypt(w, "carol", VAULT)).toBeNull();
+    w.git(["reset", "-q", "--hard", "HEAD~2"]);
+    head = w.git(["rev-parse", "HEAD"]);
+  });
+
   it("refuses a manifest that is not valid, naming it and the way back", async () => {
     write(MANIFEST, read(MANIFEST).toString().replace(/"recipient": "age1[^"]+"/, '"recipient": "age1evil\\u001b[2J"'));
     const r = await refused("alice", ["add", "acme/new", "--secret-stdin"], [MANIFEST], { input: SEEDS.long, exit: [5], message: /clients\/acme\/manifest\.json recipients\[0\]: not an age recipient.*git checkout -- clients\/acme\/manifest\.json.*mfavault rekey acme/ });
