@@ -39,8 +39,9 @@ describe("files the repository commands write", () => {
     const fileMode = parseInt(fileOctal, 8);
     const dirMode = parseInt(dirOctal, 8);
     const repo = join(w.dir, `repo-${umask}`);
+    const cache = join(w.dir, `cache-${umask}`);
     const ok = async (args: string[], input?: string) => {
-      const r = await runUnder(umask, repo, args, { input });
+      const r = await runUnder(umask, repo, args, { input, env: { XDG_CACHE_HOME: cache } });
       expect(r.exitCode, `${args.join(" ")}: ${r.stderr}`).toBe(0);
       return r;
     };
@@ -56,6 +57,7 @@ describe("files the repository commands write", () => {
     mkdirSync(outs);
     await ok(["export", "acme", "--format", "csv", "--plaintext", "--out", join(outs, "seeds.csv")]);
     await ok(["audit", "export", "--format", "jsonl", "--out", join(outs, "audit.jsonl")]);
+    await ok(["__complete", "code", ""]);
 
     const written = modes(repo);
     expect(written.length).toBeGreaterThan(10);
@@ -67,6 +69,11 @@ describe("files the repository commands write", () => {
     expect(readdirSync(join(repo, ".git")).filter((n) => n.startsWith("mfavault"))).toEqual([]);
     // Hand-offs of seeds and audit exports: the owner's only, whatever the umask.
     for (const f of readdirSync(outs)) expect(statSync(join(outs, f)).mode & 0o777, f).toBe(0o600);
+    // Shell completion's cache of entry names: the owner's only too.
+    const names = readdirSync(join(cache, "mfavault"));
+    expect(names).toHaveLength(1);
+    expect(statSync(join(cache, "mfavault", names[0]!)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(cache, "mfavault")).mode & 0o777).toBe(0o700);
   });
 });
 
