@@ -5,15 +5,17 @@ import { defineAccess } from "./commands/access.js";
 import { defineAdd } from "./commands/add.js";
 import { defineAudit } from "./commands/audit.js";
 import { defineClient } from "./commands/client.js";
-import { runCode } from "./commands/code.js";
+import { runCode, type CodeOptions } from "./commands/code.js";
 import type { Ctx, GlobalOptions } from "./commands/context.js";
 import { defineEntries } from "./commands/entries.js";
 import { defineExport } from "./commands/export.js";
 import { defineIdentity } from "./commands/identity.js";
 import { defineImport } from "./commands/import.js";
 import { defineInit } from "./commands/init.js";
+import { withReadPolicyOptions } from "./commands/read-policy.js";
 import { defineRekey } from "./commands/rekey.js";
 import { defineRotate } from "./commands/rotate.js";
+import { defineSet } from "./commands/entry-policy.js";
 import { defineStatus } from "./commands/status.js";
 import { defineTeam } from "./commands/team.js";
 import { EXIT_CODES } from "./core/errors.js";
@@ -28,6 +30,7 @@ Environment:
   MFAVAULT_DIR            vault repository (else --vault, else the nearest parent with mfavault.json)
   MFAVAULT_IDENTITY       your AGE-SECRET-KEY-1… (CI)
   MFAVAULT_IDENTITY_FILE  an age-keygen identity file (mode 0600)
+  MFAVAULT_TICKET         the ticket of your reads (code, show --reveal, export), as --ticket
   NO_COLOR                no colour in output
   MFAVAULT_DEBUG=1        stack traces on errors
 
@@ -61,19 +64,22 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineTeam(program, ctx);
   defineClient(program, ctx);
   defineAdd(program, ctx);
-  program
-    .command("code")
-    .description("print the current code of an entry (after writing its audit line)")
-    .argument("<address>", "vault/entry, e.g. acme/aws")
-    .option("--next", "also print the next code")
-    .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json")
-    .action((address: string, o: { next?: boolean }) => runCode(ctx, { address, next: o.next }));
+  withReadPolicyOptions(
+    program
+      .command("code")
+      .description("print the current code of an entry (after writing its audit line)")
+      .argument("<address>", "vault/entry, e.g. acme/aws")
+      .option("--next", "also print the next code"),
+  )
+    .addHelpText("after", "\nPiped, it prints the bare code and a newline.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code acme/aws --json\n  mfavault code acme/aws --ticket INC-4711")
+    .action((address: string, o: Omit<CodeOptions, "address">) => runCode(ctx, { ...o, address }));
   defineEntries(program, ctx);
   defineAudit(program, ctx);
   defineImport(program, ctx);
   defineExport(program, ctx);
   defineAccess(program, ctx);
   defineRotate(program, ctx);
+  defineSet(program, ctx);
   defineRekey(program, ctx);
   defineStatus(program, ctx);
   for (const cmd of program.commands) {

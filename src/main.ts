@@ -13,6 +13,7 @@ interface FastCode {
   json: boolean;
   commit: boolean;
   next: boolean;
+  ticket?: string;
 }
 
 /** The few flags `code` takes on the hot path; anything else (help, errors, new flags) returns null. */
@@ -26,6 +27,8 @@ function parseFastCode(args: string[]): FastCode | null {
     else if (a === "--no-commit") out.commit = false;
     else if (a === "--vault" && i + 1 < args.length) out.vault = args[++i]!;
     else if (a.startsWith("--vault=")) out.vault = a.slice(8);
+    else if (a === "--ticket" && i + 1 < args.length) out.ticket = args[++i]!;
+    else if (a.startsWith("--ticket=")) out.ticket = a.slice(9);
     else if (!a.startsWith("-") && out.address === "") out.address = a;
     else return null;
   }
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   const io = processIo();
   if (fast) {
     process.exitCode = await runGuarded(io, () =>
-      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next }),
+      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next, ticket: fast.ticket }),
     );
     return;
   }

@@ -4,14 +4,12 @@ import { escapeText } from "../core/escape.js";
 import { notFound } from "../core/errors.js";
 import { resolveEntryAddress } from "../core/names.js";
 import { secondsRemaining } from "../core/otp.js";
-import { recordRead } from "../repo/audit-log.js";
 import { vaultExists } from "../repo/layout.js";
-import { applyChange } from "../repo/transaction.js";
-import { loadVaultDoc, readManifest, vaultFiles } from "../repo/vault-store.js";
-import { nextAuditLine } from "../repo/audit-log.js";
+import { loadVaultDoc } from "../repo/vault-store.js";
 import { emit, session, type Ctx } from "./context.js";
+import { clearRead, recordVaultRead, type ReadPolicyOptions } from "./read-policy.js";
 
-export interface CodeOptions {
+export interface CodeOptions extends ReadPolicyOptions {
   address: string;
   next?: boolean;
 }
@@ -37,6 +35,8 @@ export async function runCode(ctx: Ctx, opts: CodeOptions): Promise<void> {
   const entry = doc.entries[addr.entry];
   if (!entry) throw notFound(`no entry "${addr.entry}" in vault ${addr.vault}: "mfavault list ${addr.vault}" shows its entries`);
   const path = `${addr.vault}/${addr.entry}`;
+  // Before the clock is read: a ticket asked for on a terminal takes time, and the code must be current.
+  const clearance = await clearRead(ctx, doc, opts, path);
   const now = s.now();
   const t = now.getTime() / 1000;
   const result: CodeResult = { entry: path, code: "", type: entry.type, issuer: entry.issuer, account: entry.account, at: now.toISOString() };
@@ -46,17 +46,19 @@ export async function runCode(ctx: Ctx, opts: CodeOptions): Promise<void> {
     // HOTP: using a code consumes the counter, so the advance, the audit line and the commit are one change.
     const counter = entry.counter ?? 0;
     const advanced = { ...doc, entries: { ...doc.entries, [addr.entry]: { ...entry, counter: counter + 1, updated: now.toISOString() } } };
-    const readers = readManifest(s.root, addr.vault).recipients.map((r) => r.name);
-    applyChange(s.root, {
-      message: `audit: ${s.me.name} code ${path} (HOTP counter ${counter + 1})`,
+    await recordVaultRead(s, {
+      doc: advanced,
+      changed: true,
+      opened: [addr.entry],
+      fields: { action: "code", target: path, details: { counter } },
+      clearance,
       commit,
-      files: await vaultFiles(s, advanced, readers),
-      audit: () => nextAuditLine(s, { action: "code", target: path, details: { counter } }),
+      message: `audit: ${s.me.name} code ${path} (HOTP counter ${counter + 1})`,
     });
     result.code = entryCode(entry, t);
     result.counter = counter;
   } else {
-    recordRead(s, { action: "code", target: path }, commit);
+    await recordVaultRead(s, { doc, opened: [addr.entry], fields: { action: "code", target: path }, clearance, commit });
     result.code = entryCode(entry, t);
     result.period = entry.period;
     result.remaining = secondsRemaining(t, entry.period);

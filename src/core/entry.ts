@@ -3,6 +3,7 @@ import { normalizeBase32, decodeBase32 } from "./base32.js";
 import { badInput } from "./errors.js";
 import { asObject, int, isoDate, oneOf, optStr, str, type Json } from "./guards.js";
 import { hotp, OTP_ALGORITHMS, steam, totp, type OtpAlgorithm } from "./otp.js";
+import { checkTier, intervalDays, spanMs, type RotationPolicy } from "./schedule.js";
 
 export type OtpType = "totp" | "hotp" | "steam";
 export const OTP_TYPES: readonly OtpType[] = ["totp", "hotp", "steam"];
@@ -12,6 +13,15 @@ export interface RotationMark {
   reason: string;
   /** The engineer whose loss of access (or other event) made the rotation due. */
   engineer?: string;
+  /** Set when a break-glass opening made the rotation due (the opener is in the reason and the trail). */
+  breakGlass?: true;
+}
+
+/** A seed taken over from a previous provider: treated as compromised until rotated within `window`. */
+export interface Inherited {
+  since: string;
+  /** "48h", "7d": how long after `since` it must be rotated. */
+  window: string;
 }
 
 export interface Entry {
@@ -28,6 +38,9 @@ export interface Entry {
   updated: string;
   rotated?: string;
   rotationDue?: RotationMark[];
+  /** This entry's own schedule; what it leaves out comes from its vault, then the repository. */
+  rotation?: RotationPolicy;
+  inherited?: Inherited;
 }
 
 export type OtpParams = Pick<Entry, "type" | "secret" | "algorithm" | "digits" | "period" | "counter">;
@@ -86,7 +99,28 @@ export function parseEntry(value: unknown, what: string): Entry {
     if (!Array.isArray(o.rotationDue)) throw badInput(`${what}: "rotationDue" must be a list`);
     entry.rotationDue = o.rotationDue.map((m, i) => parseRotationMark(m, `${what} rotationDue[${i}]`));
   }
+  if (o.rotation !== undefined) entry.rotation = parseRotationPolicy(o.rotation, `${what} rotation`);
+  if (o.inherited !== undefined) {
+    const i = asObject(o.inherited, `${what} inherited`);
+    const window = str(i, "window", `${what} inherited`);
+    spanMs(window);
+    entry.inherited = { since: isoDate(i, "since", `${what} inherited`), window };
+  }
   return entry;
+}
+
+/** `{"interval": "90d", "tier": "high"}`, either key optional; used by entries and vault settings alike. */
+export function parseRotationPolicy(value: unknown, what: string): RotationPolicy {
+  const o = asObject(value, what);
+  const out: RotationPolicy = {};
+  const interval = optStr(o, "interval", what);
+  if (interval !== undefined) {
+    intervalDays(interval);
+    out.interval = interval;
+  }
+  const tier = optStr(o, "tier", what);
+  if (tier !== undefined) out.tier = checkTier(tier);
+  return out;
 }
 
 function parseRotationMark(value: unknown, what: string): RotationMark {
@@ -94,6 +128,7 @@ function parseRotationMark(value: unknown, what: string): RotationMark {
   const mark: RotationMark = { since: isoDate(o, "since", what), reason: str(o, "reason", what) };
   const engineer = optStr(o, "engineer", what);
   if (engineer !== undefined) mark.engineer = engineer;
+  if (o.breakGlass === true) mark.breakGlass = true;
   return mark;
 }
 
