@@ -3,6 +3,7 @@
 import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
+import { benchPolicy } from "./bench/policy.mjs";
 import { benchRevoke } from "./bench/revoke.mjs";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
@@ -12,6 +13,7 @@ const sections = [
   ["audit", () => benchAudit({ runs })],
   ["import", () => benchImport({ runs })],
   ["revoke --all", () => benchRevoke()],
+  ["policy", () => benchPolicy({ runs })],
 ];
 for (const [name, run] of sections) {
   process.stdout.write(`== ${name}\n`);

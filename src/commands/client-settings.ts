@@ -6,7 +6,7 @@ import { usageError } from "../core/errors.js";
 import type { Json } from "../core/guards.js";
 import { checkVaultPath } from "../core/names.js";
 import { policyOf, type PolicySettings } from "../core/policy-settings.js";
-import { checkTier, intervalDays, type RotationPolicy, type Tier } from "../core/schedule.js";
+import { checkTier, intervalDays, resolveRotation, type RotationPolicy, type Tier } from "../core/schedule.js";
 import { changeSettings, type SettingsChange, type VaultSettings } from "../core/vault-settings.js";
 import { saveChange } from "../repo/save.js";
 import { currentReaders, loadVaultDoc, requireVault } from "../repo/vault-store.js";
@@ -63,10 +63,9 @@ export function withVaultSettingsOptions(cmd: Command, negatable: boolean): Comm
 }
 
 function rotationText(own: RotationPolicy | undefined, policy: PolicySettings): string {
-  const tier = own?.tier ?? policy.rotation.tier;
-  const interval = own?.interval ?? (tier === "high" ? policy.rotation.high : policy.rotation.interval);
-  const where = own?.interval ? "this vault" : "repository default";
-  return `${interval ? `every ${interval} (${where})` : "no schedule"}, tier ${tier}${own?.tier ? " (this vault)" : ""}`;
+  const applies = resolveRotation(undefined, own, policy.rotation);
+  const where = own?.interval && own.interval === applies.interval ? "this vault" : applies.tier === "high" && applies.interval === policy.rotation.high ? "high tier" : "repository default";
+  return `${applies.interval ? `every ${applies.interval} (${where})` : "no schedule"}, tier ${applies.tier}${own?.tier ? " (this vault)" : ""}`;
 }
 
 /** One line a setting, as `client set` with no flags shows them. */

@@ -126,10 +126,23 @@ function revocations(lines: ReviewLine[]): RevocationEvent[] {
   return out;
 }
 
-function readCounts(lines: ReviewLine[], vault: string, known: string[]): ReadCount[] {
-  const counts = new Map<string, ReadCount>();
+/** The period's reads grouped by the vaults they touched, each line attributed once (not once per vault). */
+function readsByVault(lines: ReviewLine[], known: string[]): Map<string, ReviewLine[]> {
+  const out = new Map<string, ReviewLine[]>();
   for (const l of lines) {
-    if (!READ_ACTIONS.includes(l.action) || !vaultsOf(l, known).includes(vault)) continue;
+    if (!READ_ACTIONS.includes(l.action)) continue;
+    for (const v of vaultsOf(l, known)) {
+      const list = out.get(v);
+      if (list) list.push(l);
+      else out.set(v, [l]);
+    }
+  }
+  return out;
+}
+
+function readCounts(reads: ReviewLine[], vault: string): ReadCount[] {
+  const counts = new Map<string, ReadCount>();
+  for (const l of reads) {
     const target = l.action === "export" ? vault : l.target;
     const key = `${l.engineer}\n${target}`;
     const c = counts.get(key) ?? { engineer: l.engineer, target, code: 0, reveal: 0, export: 0, last: l.ts };
@@ -158,6 +171,7 @@ export function buildPolicyReport(input: ReportInput): PolicyReport {
   // Ticket requirements are dated from the whole trail; only reads within the period are listed.
   const ticketless = readsWithoutTicket(input.lines, ticketVaults, null).filter((t) => t.ts >= sinceIso);
   const openings = breakGlassOpenings(period, null);
+  const reads = readsByVault(period, known);
   const clients = input.vaults.map((v): ClientReport => {
     const doc = v.doc;
     const schedule = doc ? scheduleItems([doc], input.policy, input.now) : [];
@@ -168,7 +182,7 @@ export function buildPolicyReport(input: ReportInput): PolicyReport {
       declared: [...v.declared].sort().join("\n") === [...v.readers].sort().join("\n") ? [] : v.declared,
       reviewed: doc !== null,
       settings: doc ? (doc.settings ?? {}) : null,
-      reads: readCounts(period, v.vault, known),
+      reads: readCounts(reads.get(v.vault) ?? [], v.vault),
       anomalies: {
         unassignedReads: review.unassignedReads.filter((u) => u.vault === v.vault),
         bulkReads: review.bulkReads.flatMap((b) => {

@@ -84,17 +84,18 @@ export function spanMs(span: string): number {
 export interface RepoRotation {
   interval?: string;
   tier: Tier;
-  /** High-privilege seeds rotate at least this often when nothing closer sets an interval ("90d"). */
+  /** High-privilege seeds rotate at least this often, whatever else is set ("90d"). */
   high: string;
 }
 
 /**
- * The schedule of one entry: its own interval and tier, else its vault's, else the repository's; a
- * high-tier entry that sets no interval (nor does its vault) gets the repository's high-tier interval.
+ * The schedule of one entry: its own interval and tier, else its vault's, else the repository's. A
+ * high-tier entry rotates at least every `repo.high`: a longer interval set anywhere is capped to it.
  */
 export function resolveRotation(entry: RotationPolicy | undefined, vault: RotationPolicy | undefined, repo: RepoRotation): { interval?: string; tier: Tier } {
   const own = effectivePolicy(entry, vault);
   const tier = own.tier ?? repo.tier;
-  const interval = own.interval ?? (tier === "high" ? repo.high : repo.interval);
+  let interval = own.interval ?? repo.interval;
+  if (tier === "high" && (interval === undefined || intervalDays(repo.high) < intervalDays(interval))) interval = repo.high;
   return interval === undefined ? { tier } : { interval, tier };
 }

@@ -22,8 +22,10 @@ describe("which schedule applies to an entry", () => {
     expect(resolveRotation(undefined, undefined, repo)).toEqual({ interval: "1y", tier: "standard" });
   });
 
-  it("rotates a high-tier entry at the repository's high-tier interval when nothing closer sets one", () => {
+  it("rotates a high-tier entry at least every high-tier interval of the repository", () => {
     expect(resolveRotation({ tier: "high" }, undefined, repo)).toEqual({ interval: "90d", tier: "high" });
+    expect(resolveRotation(undefined, { interval: "180d", tier: "high" }, repo)).toEqual({ interval: "90d", tier: "high" });
+    expect(resolveRotation({ tier: "high" }, undefined, { interval: "30d", tier: "standard", high: "90d" })).toEqual({ interval: "30d", tier: "high" });
     expect(resolveRotation(undefined, { tier: "high" }, { tier: "standard", high: "30d" })).toEqual({ interval: "30d", tier: "high" });
     expect(resolveRotation(undefined, undefined, { tier: "standard", high: "90d" })).toEqual({ tier: "standard" });
   });
