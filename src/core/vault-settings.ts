@@ -4,7 +4,7 @@
 import { badInput } from "./errors.js";
 import { asObject, type Json } from "./guards.js";
 import { parseRotationPolicy } from "./entry.js";
-import type { RotationPolicy } from "./schedule.js";
+import { intervalDays, type RotationPolicy } from "./schedule.js";
 
 export interface VaultSettings {
   rotation?: RotationPolicy;
@@ -89,4 +89,29 @@ export function weakerReads(from: VaultSettings | undefined, to: VaultSettings |
   if (from?.sealed && !to?.sealed) return "it is sealed: reads need --break-glass";
   if (from?.requireTicket && !to?.requireTicket) return "it requires a ticket for every read";
   return null;
+}
+
+/**
+ * Three-way merge of the settings two clones wrote (for the vault merge driver): a setting changed on one
+ * side takes that side's value; changed differently on both, the stricter one wins (the shorter interval,
+ * the high tier).
+ */
+export function mergeVaultSettings(base: VaultSettings | undefined, ours: VaultSettings | undefined, theirs: VaultSettings | undefined): VaultSettings {
+  const o = base ?? {};
+  const a = ours ?? {};
+  const b = theirs ?? {};
+  function three<T>(x: T, y: T, z: T, stricter: (p: T, q: T) => T): T {
+    if (y === z || z === x) return y;
+    if (y === x) return z;
+    return stricter(y, z);
+  }
+  const shorter = (p: string | undefined, q: string | undefined) => (p === undefined ? q : q === undefined ? p : intervalDays(p) <= intervalDays(q) ? p : q);
+  return compactSettings({
+    requireTicket: three(Boolean(o.requireTicket), Boolean(a.requireTicket), Boolean(b.requireTicket), (p, q) => p || q),
+    sealed: three(Boolean(o.sealed), Boolean(a.sealed), Boolean(b.sealed), (p, q) => p || q),
+    rotation: {
+      interval: three(o.rotation?.interval, a.rotation?.interval, b.rotation?.interval, shorter),
+      tier: three(o.rotation?.tier, a.rotation?.tier, b.rotation?.tier, (p, q) => (p === "high" || q === "high" ? "high" : (p ?? q))),
+    },
+  });
 }

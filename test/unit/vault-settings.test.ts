@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseVaultDoc, serializeVaultDoc } from "../../src/core/vault-doc.js";
-import { changeSettings, parseVaultSettings, weakerReads } from "../../src/core/vault-settings.js";
+import { changeSettings, mergeVaultSettings, parseVaultSettings, weakerReads } from "../../src/core/vault-settings.js";
 
 const entry = { type: "totp", secret: "JBSWY3DPEHPK3PXP", algorithm: "SHA1", digits: 6, period: 30, issuer: "", account: "", notes: "", created: "2026-01-01T00:00:00Z", updated: "2026-01-01T00:00:00Z" };
 const oldDoc = `${JSON.stringify({ version: 1, vault: "acme", entries: { aws: entry } }, null, 2)}\n`;
@@ -59,5 +59,16 @@ describe("vault settings inside the encrypted document", () => {
     expect(weakerReads({ requireTicket: true }, { sealed: true })).toMatch(/ticket/);
     expect(weakerReads({ sealed: true, requireTicket: true }, { sealed: true, requireTicket: true })).toBeNull();
     expect(weakerReads(undefined, { sealed: true })).toBeNull();
+  });
+});
+
+describe("merging the settings two clones wrote", () => {
+  it("takes the side that changed a setting, and the stricter value when both did", () => {
+    expect(mergeVaultSettings({}, { sealed: true }, {})).toEqual({ sealed: true });
+    expect(mergeVaultSettings({ sealed: true }, { sealed: true }, {})).toEqual({});
+    expect(mergeVaultSettings({}, { requireTicket: true }, { rotation: { interval: "90d" } })).toEqual({ requireTicket: true, rotation: { interval: "90d" } });
+    expect(mergeVaultSettings({ rotation: { interval: "1y" } }, { rotation: { interval: "90d" } }, { rotation: { interval: "30d", tier: "standard" } })).toEqual({ rotation: { interval: "30d", tier: "standard" } });
+    expect(mergeVaultSettings(undefined, { rotation: { tier: "standard" } }, { rotation: { tier: "high" } })).toEqual({ rotation: { tier: "high" } });
+    expect(mergeVaultSettings(undefined, undefined, undefined)).toEqual({});
   });
 });
