@@ -50,7 +50,7 @@ export function settingsChange(o: SettingsFlags): SettingsChange {
 export function withRotationOptions(cmd: Command): Command {
   return cmd
     .option("--rotate-every <interval>", 'rotation interval: 90d, 12w, 3m, 1y ("default": the next level\'s)')
-    .option("--tier <tier>", 'privilege tier: standard or high (high rotates at least every 90d; "default": the next level\'s)');
+    .option("--tier <tier>", 'privilege tier: standard or high (high: at least every policy.rotation.high, 90d; "default": the next level\'s)');
 }
 
 /** The vault flags of `client add` (positive only) or `client set` (with their --no- forms). */
