@@ -7,7 +7,8 @@ import { secondsRemaining } from "../core/otp.js";
 import { vaultExists } from "../repo/layout.js";
 import { loadVaultDoc } from "../repo/vault-store.js";
 import { emit, session, type Ctx } from "./context.js";
-import { clearRead, recordVaultRead, type ReadPolicyOptions } from "./read-policy.js";
+import { clearRead, type ReadPolicyOptions } from "./read-policy.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 
 export interface CodeOptions extends ReadPolicyOptions {
   address: string;

@@ -12,7 +12,8 @@ import { saveChange } from "../repo/save.js";
 import type { Session } from "../repo/session.js";
 import { currentReaders, loadVaultDoc, readManifest, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
-import { clearRead, recordVaultRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 
 export interface ListRow {
   path: string;

@@ -10,7 +10,8 @@ import { EXPORT_FORMATS, exportText, type ExportFormat } from "../formats/export
 import { loadVaultDoc, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
 import { checkNewFile, exportRows, handoffRecipients, writeNewFile } from "./handoff.js";
-import { clearRead, recordVaultRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 import { confirmOnTty } from "./secret-input.js";
 
 export interface ExportOptions extends ReadPolicyOptions {

@@ -1,31 +1,18 @@
 // What a read of seeds (`code`, `show --reveal`, `export`) must satisfy beyond access: a ticket where the
-// vault requires one, and `--break-glass --reason` for a sealed vault. Then the read's audit line, which
-// for a break-glass opening is one journaled change with the vault marking what was opened rotation due.
-// On the `code` path: nothing here loads unless a ticket must be asked for on a terminal.
+// vault requires one, and `--break-glass --reason` for a sealed vault (recording the read is
+// repo/vault-read.ts). On the `code` path: nothing here loads unless a ticket must be asked for on a terminal.
 import type { Command } from "commander";
-import type { AuditFields } from "../core/audit-line.js";
-import { breakGlassMark, markOpened } from "../core/break-glass.js";
 import { usageError } from "../core/errors.js";
 import type { Json } from "../core/guards.js";
 import { checkReason, checkTicket } from "../core/ticket.js";
 import type { VaultDoc } from "../core/vault-doc.js";
-import { nextAuditLine, recordRead } from "../repo/audit-log.js";
-import { recipientsFile } from "../repo/layout.js";
-import type { Session } from "../repo/session.js";
-import { applyChange } from "../repo/transaction.js";
-import { readManifest, vaultFiles } from "../repo/vault-store.js";
+import type { ReadClearance } from "../repo/vault-read.js";
 import { note, type Ctx } from "./context.js";
 
 export interface ReadPolicyOptions {
   ticket?: string;
   breakGlass?: boolean;
   reason?: string;
-}
-
-export interface ReadClearance {
-  /** Facts for the read's audit line: ticket, breakGlass, reason. */
-  details: Json;
-  breakGlass: boolean;
 }
 
 /** The flags every seed-reading command takes, and what they mean; one place so `code`, `show` and `export` agree. */
@@ -92,41 +79,4 @@ export async function clearRead(ctx: Ctx, doc: VaultDoc, o: ReadPolicyOptions, w
   if (ticket !== undefined) details.ticket = ticket;
   if (breakGlass) Object.assign(details, { breakGlass: true, reason });
   return { details, breakGlass };
-}
-
-export interface VaultRead {
-  /** The document as read, or as the read changes it (an HOTP counter advance). */
-  doc: VaultDoc;
-  /** True when `doc` differs from what is on disk and must be written with the audit line. */
-  changed?: boolean;
-  /** The entries the read shows (for a break-glass opening, these become due for rotation). */
-  opened: string[];
-  fields: AuditFields;
-  clearance: ReadClearance;
-  commit: boolean;
-  /** The commit message when the vault is written (default: the audit line's action and target). */
-  message?: string;
-}
-
-/**
- * Records a read before anything is shown: a plain audit line, or, when the vault changes (a break-glass
- * mark, an HOTP counter), the vault and the line as one journaled change. The vault stays encrypted to
- * exactly the readers its manifest names, and a hand-edited recipients file is left for `rekey`.
- */
-export async function recordVaultRead(s: Session, r: VaultRead): Promise<void> {
-  const fields: AuditFields = { ...r.fields, details: { ...r.fields.details, ...r.clearance.details } };
-  if (!r.changed && !r.clearance.breakGlass) {
-    recordRead(s, fields, r.commit);
-    return;
-  }
-  const doc = r.clearance.breakGlass ? markOpened(r.doc, r.opened, breakGlassMark(s.me.name, s.now())) : r.doc;
-  const readers = readManifest(s.root, doc.vault).recipients.map((x) => x.name);
-  const files = (await vaultFiles(s, doc, readers)).filter((f) => f.path !== recipientsFile(doc.vault));
-  const label = r.clearance.breakGlass ? `break-glass ${fields.action}` : fields.action;
-  applyChange(s.root, {
-    message: r.message ?? `audit: ${s.me.name} ${label} ${fields.target}`,
-    commit: r.commit,
-    files,
-    audit: () => nextAuditLine(s, fields),
-  });
 }
