@@ -82,6 +82,8 @@ async function runShow(ctx: Ctx, address: string, reveal: boolean, policy: ReadP
     lines.push(`created:   ${entry.created}`, `updated:   ${entry.updated}`);
     if (entry.rotated) lines.push(`rotated:   ${entry.rotated}`);
     for (const m of entry.rotationDue ?? []) lines.push(`ROTATION DUE since ${m.since}: ${escapeText(m.reason)}`);
+    if (entry.inherited) lines.push(`INHERITED since ${entry.inherited.since}: from a previous provider, rotate within ${entry.inherited.window}`);
+    if (entry.rotation) lines.push(`schedule:  ${[entry.rotation.interval ? `every ${entry.rotation.interval}` : "", entry.rotation.tier ? `tier ${entry.rotation.tier}` : ""].filter(Boolean).join(", ")} (this entry)`);
     if (reveal) lines.push(`secret:    ${secret}`, `uri:       ${String(result.uri)}`);
     else lines.push("secret:    (hidden; --reveal shows it and records an audit line)");
     return lines.join("\n");

@@ -1,6 +1,6 @@
 // What a read of seeds (`code`, `show --reveal`, `export`) must satisfy beyond access: a ticket where the
 // vault requires one, and `--break-glass --reason` for a sealed vault (recording the read is
-// repo/vault-read.ts). On the `code` path: nothing here loads unless a ticket must be asked for on a terminal.
+// repo/vault-read.ts). On the `code` path: the prompt library loads only when a ticket must be asked for.
 import type { Command } from "commander";
 import { usageError } from "../core/errors.js";
 import type { Json } from "../core/guards.js";
