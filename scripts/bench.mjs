@@ -3,6 +3,7 @@
 import { benchAudit } from "./bench/audit.mjs";
 import { benchCode } from "./bench/code.mjs";
 import { benchImport } from "./bench/import.mjs";
+import { benchPolicy } from "./bench/policy.mjs";
 import { benchRevoke } from "./bench/revoke.mjs";
 import { benchVerify } from "./bench/verify.mjs";
 
@@ -14,6 +15,7 @@ const sections = [
   ["import", () => benchImport({ runs })],
   ["revoke --all", () => benchRevoke()],
   ["verify", () => benchVerify()],
+  ["policy", () => benchPolicy({ runs })],
 ];
 // BENCH_ONLY=code,audit runs just those sections.
 const only = process.env.BENCH_ONLY?.split(",");

@@ -19,6 +19,7 @@ import { defineJoin } from "./commands/join.js";
 import { defineMergeDriver } from "./commands/merge-driver.js";
 import { defineRekey } from "./commands/rekey.js";
 import { defineRotate } from "./commands/rotate.js";
+import { defineSet } from "./commands/entry-policy.js";
 import { defineStatus } from "./commands/status.js";
 import { defineSync } from "./commands/sync.js";
 import { defineTeam } from "./commands/team.js";
@@ -35,6 +36,7 @@ Environment:
   MFAVAULT_DIR            vault repository (else --vault, else the nearest parent with mfavault.json)
   MFAVAULT_IDENTITY       your AGE-SECRET-KEY-1… (CI)
   MFAVAULT_IDENTITY_FILE  an age-keygen identity file (mode 0600)
+  MFAVAULT_TICKET         the ticket of your reads (code, show --reveal, export), as --ticket
   NO_COLOR                no colour in output
   MFAVAULT_DEBUG=1        stack traces on errors
 
@@ -76,6 +78,7 @@ export function buildProgram(io: Io): { program: Command; ctx: Ctx } {
   defineExport(program, ctx);
   defineAccess(program, ctx);
   defineRotate(program, ctx);
+  defineSet(program, ctx);
   defineRekey(program, ctx);
   defineStatus(program, ctx);
   defineSync(program, ctx);

@@ -14,6 +14,7 @@ interface FastCode {
   commit: boolean;
   next: boolean;
   fresh?: number;
+  ticket?: string;
 }
 
 /**
@@ -32,6 +33,8 @@ function parseFastCode(args: string[]): FastCode | null {
     else if (a.startsWith("--vault=")) out.vault = a.slice(8);
     else if (a === "--fresh" && i + 1 < args.length && /^\d{1,5}$/.test(args[i + 1]!)) out.fresh = Number(args[++i]);
     else if (/^--fresh=\d{1,5}$/.test(a)) out.fresh = Number(a.slice(8));
+    else if (a === "--ticket" && i + 1 < args.length) out.ticket = args[++i]!;
+    else if (a.startsWith("--ticket=")) out.ticket = a.slice(9);
     else if (!a.startsWith("-") && out.address === "") out.address = a;
     else return null;
   }
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   const io = processIo();
   if (fast) {
     process.exitCode = await runGuarded(io, () =>
-      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next, fresh: fast.fresh }),
+      runCode({ io, global: { vault: fast.vault, json: fast.json, commit: fast.commit } }, { address: fast.address, next: fast.next, fresh: fast.fresh, ticket: fast.ticket }),
     );
     return;
   }

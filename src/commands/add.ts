@@ -10,9 +10,14 @@ import { vaultExists } from "../repo/layout.js";
 import { saveChange } from "../repo/save.js";
 import { currentReaders, loadVaultDoc } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import { entryRotation, inheritedAt, inheritedWindow, withInheritedOptions, type InheritedFlags } from "./entry-policy.js";
+import { withRotationOptions } from "./client-settings.js";
+import { policyOf } from "../core/policy-settings.js";
 import { promptSecret, secretFromStdin } from "./secret-input.js";
 
-export interface AddOptions {
+export interface AddOptions extends InheritedFlags {
+  rotateEvery?: string;
+  tier?: string;
   address: string;
   secretStdin?: boolean;
   uriStdin?: boolean;
@@ -51,7 +56,9 @@ export async function readSeed(ctx: Ctx, o: AddOptions): Promise<{ params: OtpPa
 }
 
 export async function runAdd(ctx: Ctx, o: AddOptions): Promise<void> {
+  const { rotation } = entryRotation(undefined, o);
   const s = await session(ctx);
+  const window = inheritedWindow(o, policyOf(s.config));
   const addr = resolveEntryAddress(o.address, (v) => vaultExists(s.root, v));
   const doc = await loadVaultDoc(s, addr.vault);
   const path = `${addr.vault}/${addr.entry}`;
@@ -67,20 +74,23 @@ export async function runAdd(ctx: Ctx, o: AddOptions): Promise<void> {
     created: now,
     updated: now,
   };
+  const inherited = inheritedAt(window, now);
+  if (rotation) entry.rotation = rotation;
+  if (inherited) entry.inherited = inherited;
   for (const w of [...seed.warnings, seedWarning(entry.secret)]) if (w) note(ctx, `warning: ${w}`);
   doc.entries[addr.entry] = entry;
   await saveChange(s, {
     message: `add ${path}`,
     commit: ctx.global.commit !== false,
     vaults: [{ doc, readers }],
-    audit: { action: "add", target: path },
+    audit: { action: "add", target: path, details: inherited ? { inherited: inherited.window } : undefined },
   });
   const label = [entry.issuer, entry.account].filter(Boolean).map(escapeText).join(" — ");
   emit(ctx, { entry: path, type: entry.type, issuer: entry.issuer, account: entry.account }, () => `added ${path} (${entry.type}${label ? `, ${label}` : ""})`);
 }
 
 export function defineAdd(program: Command, ctx: Ctx): void {
-  program
+  const cmd = program
     .command("add")
     .description("add a seed to a vault (from stdin or a hidden prompt; never from the command line)")
     .argument("<address>", "vault/entry, e.g. acme/aws or acme/prod/aws")
@@ -93,10 +103,12 @@ export function defineAdd(program: Command, ctx: Ctx): void {
     .option("--algorithm <alg>", "SHA1, SHA256 or SHA512", "SHA1")
     .option("--digits <n>", "6 to 10", "6")
     .option("--period <seconds>", "TOTP period", "30")
-    .option("--counter <n>", "HOTP starting counter", "0")
+    .option("--counter <n>", "HOTP starting counter", "0");
+  withInheritedOptions(withRotationOptions(cmd))
     .addHelpText(
       "after",
-      '\nExamples:\n  echo "$SEED" | mfavault add acme/aws --secret-stdin --issuer "Amazon Web Services" --account root@acme\n  echo "otpauth://totp/GitHub:ops?secret=…&issuer=GitHub" | mfavault add acme/github --uri-stdin\n  mfavault add acme/vpn          # prompts for the seed with hidden input',
+      '\nExamples:\n  echo "$SEED" | mfavault add acme/aws --secret-stdin --issuer "Amazon Web Services" --account root@acme\n  echo "otpauth://totp/GitHub:ops?secret=…&issuer=GitHub" | mfavault add acme/github --uri-stdin\n  mfavault add acme/vpn          # prompts for the seed with hidden input\n' +
+        '  echo "$SEED" | mfavault add acme/registrar --secret-stdin --inherited --tier high   # from the previous MSP',
     )
     .action((address: string, o: Omit<AddOptions, "address">) => runAdd(ctx, { ...o, address }));
 }

@@ -8,12 +8,15 @@ import { saveChange } from "../repo/save.js";
 import { dirtyPaths } from "../repo/git.js";
 import { readManifest, readRecipients } from "../repo/vault-store.js";
 import { defineClientRemove } from "./client-remove.js";
+import { defineClientSet, settingsChange, withVaultSettingsOptions, type SettingsFlags } from "./client-settings.js";
+import { changeSettings } from "../core/vault-settings.js";
 import { emit, note, repo, session, type Ctx } from "./context.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-export async function runClientAdd(ctx: Ctx, vault: string, grant: string[]): Promise<void> {
+export async function runClientAdd(ctx: Ctx, vault: string, grant: string[], flags: SettingsFlags = {}): Promise<void> {
   checkVaultPath(vault);
+  const { settings, changed } = changeSettings({}, settingsChange(flags));
   const s = await session(ctx);
   if (vaultExists(s.root, vault)) throw failure(`vault ${vault} already exists`);
   if (existsSync(join(s.root, vaultDir(vault)))) {
@@ -33,10 +36,11 @@ export async function runClientAdd(ctx: Ctx, vault: string, grant: string[]): Pr
   await saveChange(s, {
     message: `client: add ${vault} (${readers.sort().join(", ")})`,
     commit: ctx.global.commit !== false,
-    vaults: [{ doc: emptyVaultDoc(vault), readers }],
-    audit: { action: "client-add", target: vault, details: { recipients: readers } },
+    vaults: [{ doc: { ...emptyVaultDoc(vault), settings }, readers }],
+    audit: { action: "client-add", target: vault, details: Object.keys(changed).length ? { recipients: readers, settings: changed } : { recipients: readers } },
   });
-  emit(ctx, { vault, recipients: readers }, (r) => `created vault ${r.vault}, readable by ${r.recipients.join(", ")}`);
+  const sealed = settings.sealed ? " (sealed: reads need --break-glass --reason)" : "";
+  emit(ctx, { vault, recipients: readers, settings }, (r) => `created vault ${r.vault}, readable by ${r.recipients.join(", ")}${sealed}`);
 }
 
 export interface ClientRow {
@@ -47,13 +51,20 @@ export interface ClientRow {
 
 export function defineClient(program: Command, ctx: Ctx): void {
   const client = program.command("client").description("client vaults and the scopes inside them");
-  client
-    .command("add")
-    .description("create a client vault, or a scope inside one (acme/prod), readable by you (and --grant)")
-    .argument("<vault>", "vault path: acme, or acme/prod for a scope")
-    .option("--grant <names>", "also readable by these engineers (comma-separated)", "")
-    .addHelpText("after", "\nExamples:\n  mfavault client add acme\n  mfavault client add acme/prod\n  mfavault client add hooli --grant carol,dave")
-    .action((vault: string, o: { grant: string }) => runClientAdd(ctx, vault, o.grant.split(",").map((g) => g.trim()).filter(Boolean)));
+  withVaultSettingsOptions(
+    client
+      .command("add")
+      .description("create a client vault, or a scope inside one (acme/prod), readable by you (and --grant)")
+      .argument("<vault>", "vault path: acme, or acme/prod for a scope")
+      .option("--grant <names>", "also readable by these engineers (comma-separated)", ""),
+    false,
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  mfavault client add acme\n  mfavault client add acme/prod\n  mfavault client add hooli --grant carol,dave\n" +
+        "  mfavault client add acme/breakglass --sealed --tier high\n  mfavault client add acme --require-ticket --rotate-every 90d",
+    )
+    .action((vault: string, o: SettingsFlags & { grant: string }) => runClientAdd(ctx, vault, o.grant.split(",").map((g) => g.trim()).filter(Boolean), o));
   client
     .command("list")
     .description("list vaults, who can read each, and whether you can (*)")
@@ -76,4 +87,5 @@ export function defineClient(program: Command, ctx: Ctx): void {
       );
     });
   defineClientRemove(client, ctx);
+  defineClientSet(client, ctx);
 }

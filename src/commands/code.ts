@@ -7,17 +7,16 @@ import { isMfaError, notFound, usageError } from "../core/errors.js";
 import { checkName, resolveEntryAddress, type EntryAddress } from "../core/names.js";
 import { secondsRemaining } from "../core/otp.js";
 import type { VaultDoc } from "../core/vault-doc.js";
-import { nextAuditLine, recordRead } from "../repo/audit-log.js";
 import { vaultExists } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
-import { applyChange } from "../repo/transaction.js";
-import { requireVouchedManifest } from "../repo/manifest-vouch.js";
-import { loadVaultDoc, readManifest, vaultFiles } from "../repo/vault-store.js";
+import { loadVaultDoc } from "../repo/vault-store.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 import { runCountdown } from "./code-countdown.js";
 import { canPick, pickEntry } from "./code-pick.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
 
-export interface CodeOptions {
+export interface CodeOptions extends ReadPolicyOptions {
   address: string;
   next?: boolean;
   /** Wait until at least this many seconds of the code's window remain. */
@@ -81,6 +80,8 @@ export async function runCode(ctx: Ctx, opts: CodeOptions): Promise<void> {
   const entry = doc.entries[addr.entry]!;
   const path = `${addr.vault}/${addr.entry}`;
   if (opts.fresh !== undefined) checkFresh(opts.fresh, entry);
+  // Before the clock is read: a ticket asked for on a terminal takes time, and the code must be current.
+  const clearance = await clearRead(ctx, doc, opts, path);
   let now = s.now();
   if (opts.fresh && entry.type !== "hotp" && secondsRemaining(now.getTime() / 1000, entry.period) < opts.fresh) {
     // Wait for the next window rather than hand out a code about to expire.
@@ -97,19 +98,19 @@ export async function runCode(ctx: Ctx, opts: CodeOptions): Promise<void> {
     // HOTP: using a code consumes the counter, so the advance, the audit line and the commit are one change.
     const counter = entry.counter ?? 0;
     const advanced = { ...doc, entries: { ...doc.entries, [addr.entry]: { ...entry, counter: counter + 1, updated: now.toISOString() } } };
-    // It re-encrypts, so only to readers a manifest written by a reader vouches for.
-    requireVouchedManifest(s.root, doc);
-    const readers = readManifest(s.root, addr.vault).recipients.map((r) => r.name);
-    applyChange(s.root, {
-      message: `audit: ${s.me.name} code ${path} (HOTP counter ${counter + 1})`,
+    await recordVaultRead(s, {
+      doc: advanced,
+      changed: true,
+      opened: [addr.entry],
+      fields: { action: "code", target: path, details: { counter } },
+      clearance,
       commit,
-      files: await vaultFiles(s, advanced, readers),
-      audit: () => nextAuditLine(s, { action: "code", target: path, details: { counter } }),
+      message: `audit: ${s.me.name} code ${path} (HOTP counter ${counter + 1})`,
     });
     result.code = entryCode(entry, t);
     result.counter = counter;
   } else {
-    recordRead(s, { action: "code", target: path }, commit);
+    await recordVaultRead(s, { doc, opened: [addr.entry], fields: { action: "code", target: path }, clearance, commit });
     result.code = entryCode(entry, t);
     result.period = entry.period;
     result.remaining = secondsRemaining(t, entry.period);
@@ -148,21 +149,23 @@ export function intOption(value: string | undefined, flag: string): number | und
 }
 
 export function defineCode(program: Command, ctx: Ctx): void {
-  program
-    .command("code")
-    .description("print the current code of an entry (after writing its audit line)")
-    .argument("<address>", "vault/entry, e.g. acme/aws (on a terminal, a partial name like aws is matched)")
-    .option("--next", "also print the next code")
-    .option("--fresh <seconds>", "wait until at least this many seconds of the code remain")
-    .option("-c, --copy", "copy the code to the clipboard, and clear it later if it is still there")
-    .option("--clear-after <seconds>", "with --copy: clear the clipboard after this many seconds (0: never)", "45")
+  withReadPolicyOptions(
+    program
+      .command("code")
+      .description("print the current code of an entry (after writing its audit line)")
+      .argument("<address>", "vault/entry, e.g. acme/aws (on a terminal, a partial name like aws is matched)")
+      .option("--next", "also print the next code")
+      .option("--fresh <seconds>", "wait until at least this many seconds of the code remain")
+      .option("-c, --copy", "copy the code to the clipboard, and clear it later if it is still there")
+      .option("--clear-after <seconds>", "with --copy: clear the clipboard after this many seconds (0: never)", "45"),
+  )
     .addHelpText(
       "after",
       "\nOn a terminal the code counts down until it expires (any key ends it); piped, it prints the bare code\n" +
         "and a newline. A partial address (aws, prod/aws) is matched only on a terminal; scripts get exact\n" +
         "addresses or exit 3.\n\nExamples:\n  mfavault code acme/aws\n  mfavault code aws --copy\n  mfavault code acme/aws --fresh 10 | xdotool type --file -\n  mfavault code acme/aws --json",
     )
-    .action((address: string, o: { next?: boolean; fresh?: string; copy?: boolean; clearAfter?: string }) =>
-      runCode(ctx, { address, next: o.next, fresh: intOption(o.fresh, "--fresh"), copy: o.copy, clearAfter: intOption(o.clearAfter, "--clear-after") }),
+    .action((address: string, o: ReadPolicyOptions & { next?: boolean; fresh?: string; copy?: boolean; clearAfter?: string }) =>
+      runCode(ctx, { address, next: o.next, fresh: intOption(o.fresh, "--fresh"), copy: o.copy, clearAfter: intOption(o.clearAfter, "--clear-after"), ticket: o.ticket, breakGlass: o.breakGlass, reason: o.reason }),
     );
 }

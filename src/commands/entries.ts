@@ -2,16 +2,18 @@
 import type { Command } from "commander";
 import type { Entry } from "../core/entry.js";
 import { escapeText } from "../core/escape.js";
-import { failure, notFound } from "../core/errors.js";
+import { badInput, failure, notFound } from "../core/errors.js";
+import { weakerReads } from "../core/vault-settings.js";
 import { checkVaultPath, resolveEntryAddress, type EntryAddress } from "../core/names.js";
 import { formatOtpauthUri } from "../core/otpauth-uri.js";
 import type { VaultDoc } from "../core/vault-doc.js";
-import { recordRead } from "../repo/audit-log.js";
 import { listVaults, vaultExists } from "../repo/layout.js";
 import { saveChange } from "../repo/save.js";
 import type { Session } from "../repo/session.js";
 import { currentReaders, loadVaultDoc, readManifest, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 
 export interface ListRow {
   path: string;
@@ -62,14 +64,15 @@ async function loadEntry(s: Session, address: string): Promise<{ addr: EntryAddr
   return { addr, doc, entry };
 }
 
-async function runShow(ctx: Ctx, address: string, reveal: boolean): Promise<void> {
+async function runShow(ctx: Ctx, address: string, reveal: boolean, policy: ReadPolicyOptions): Promise<void> {
   const s = await session(ctx);
-  const { addr, entry } = await loadEntry(s, address);
+  const { addr, doc, entry } = await loadEntry(s, address);
   const path = `${addr.vault}/${addr.entry}`;
   const { secret, ...meta } = entry;
   const result: Record<string, unknown> = { path, ...meta };
   if (reveal) {
-    recordRead(s, { action: "reveal", target: path }, ctx.global.commit !== false);
+    const clearance = await clearRead(ctx, doc, policy, path);
+    await recordVaultRead(s, { doc, opened: [addr.entry], fields: { action: "reveal", target: path }, clearance, commit: ctx.global.commit !== false });
     result.secret = secret;
     result.uri = formatOtpauthUri(entry, entry.issuer, entry.account);
   }
@@ -85,6 +88,8 @@ async function runShow(ctx: Ctx, address: string, reveal: boolean): Promise<void
     if (entry.rotated) lines.push(`rotated:   ${entry.rotated}`);
     for (const m of entry.rotationDue ?? []) lines.push(`ROTATION DUE since ${m.since}: ${escapeText(m.reason)}`);
     if (entry.conflict) lines.push(`CONFLICT since ${entry.conflict.since}: ${escapeText(entry.conflict.reason)} (the other seed: ${addr.vault}/${entry.conflict.with})`);
+    if (entry.inherited) lines.push(`INHERITED since ${entry.inherited.since}: from a previous provider, rotate within ${entry.inherited.window}`);
+    if (entry.rotation) lines.push(`schedule:  ${[entry.rotation.interval ? `every ${entry.rotation.interval}` : "", entry.rotation.tier ? `tier ${entry.rotation.tier}` : ""].filter(Boolean).join(", ")} (this entry)`);
     if (reveal) lines.push(`secret:    ${secret}`, `uri:       ${String(result.uri)}`);
     else lines.push("secret:    (hidden; --reveal shows it and records an audit line)");
     return lines.join("\n");
@@ -116,6 +121,10 @@ async function runMv(ctx: Ctx, from: string, to: string): Promise<void> {
   const toPath = `${dst.vault}/${dst.entry}`;
   const sameVault = dst.vault === src.addr.vault;
   const dstDoc = sameVault ? src.doc : await loadVaultDoc(s, dst.vault);
+  const weaker = weakerReads(src.doc.settings, dstDoc.settings);
+  if (weaker) {
+    throw badInput(`refusing to move ${fromPath} out of ${src.addr.vault}: ${weaker}, and ${dst.vault} does not; change ${dst.vault}'s settings first ("mfavault client set ${dst.vault}"), or ${src.addr.vault}'s (recorded in the audit trail)`);
+  }
   if (dstDoc.entries[dst.entry]) throw failure(`${toPath} already exists`);
   dstDoc.entries[dst.entry] = { ...src.entry, updated: s.now().toISOString() };
   delete src.doc.entries[src.addr.entry];
@@ -138,13 +147,15 @@ export function defineEntries(program: Command, ctx: Ctx): void {
     .argument("[vault]", "vault path, e.g. acme or acme/prod")
     .addHelpText("after", "\nExamples:\n  mfavault list\n  mfavault list acme --json")
     .action((vault: string | undefined) => runList(ctx, vault));
-  program
-    .command("show")
-    .description("show an entry's metadata; the seed only with --reveal (audited)")
-    .argument("<address>", "vault/entry")
-    .option("--reveal", "also print the seed and its otpauth URI (writes an audit line first)")
-    .addHelpText("after", "\nExamples:\n  mfavault show acme/aws\n  mfavault show acme/aws --reveal --json")
-    .action((address: string, o: { reveal?: boolean }) => runShow(ctx, address, Boolean(o.reveal)));
+  withReadPolicyOptions(
+    program
+      .command("show")
+      .description("show an entry's metadata; the seed only with --reveal (audited)")
+      .argument("<address>", "vault/entry")
+      .option("--reveal", "also print the seed and its otpauth URI (writes an audit line first)"),
+  )
+    .addHelpText("after", "\nExamples:\n  mfavault show acme/aws\n  mfavault show acme/aws --reveal --json\n  mfavault show acme/breakglass/root --reveal --break-glass --reason \"owner locked out, INC-4711\"")
+    .action((address: string, o: ReadPolicyOptions & { reveal?: boolean }) => runShow(ctx, address, Boolean(o.reveal), o));
   program
     .command("rm")
     .description("remove an entry")

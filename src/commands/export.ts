@@ -7,13 +7,14 @@ import { usageError } from "../core/errors.js";
 import { checkVaultPath } from "../core/names.js";
 import { encryptToRecipients } from "../crypto/age-file.js";
 import { EXPORT_FORMATS, exportText, type ExportFormat } from "../formats/export-formats.js";
-import { recordRead } from "../repo/audit-log.js";
 import { loadVaultDoc, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
 import { checkNewFile, exportRows, handoffRecipients, writeNewFile } from "./handoff.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
+import { recordVaultRead } from "../repo/vault-read.js";
 import { confirmOnTty } from "./secret-input.js";
 
-export interface ExportOptions {
+export interface ExportOptions extends ReadPolicyOptions {
   vault: string;
   format: string;
   to: string[];
@@ -38,7 +39,9 @@ export async function runExport(ctx: Ctx, o: ExportOptions): Promise<void> {
   if (recipients.length > 0 && o.plaintext) throw usageError("--plaintext and --to contradict each other: pick one");
   const s = await session(ctx);
   requireVault(s.root, vault);
-  const rows = exportRows([await loadVaultDoc(s, vault)]);
+  const doc = await loadVaultDoc(s, vault);
+  const rows = exportRows([doc]);
+  const clearance = await clearRead(ctx, doc, o, vault);
   const path = o.out ? checkNewFile(ctx, o.out) : null;
   const where = o.out ?? "this terminal";
   if (recipients.length === 0 && !o.plaintext) {
@@ -46,7 +49,8 @@ export async function runExport(ctx: Ctx, o: ExportOptions): Promise<void> {
     if (!ok) throw usageError(`refusing to write plaintext seeds without --plaintext (or a yes on a terminal): hand them off encrypted with --to age1…`);
   }
 
-  recordRead(s, { action: "export", target: vault, details: { format, count: rows.length, encryptedTo: recipients } }, ctx.global.commit !== false);
+  const fields = { action: "export", target: vault, details: { format, count: rows.length, encryptedTo: recipients } };
+  await recordVaultRead(s, { doc, opened: Object.keys(doc.entries), fields, clearance, commit: ctx.global.commit !== false });
   const text = exportText(format, rows, s.now());
   const payload = recipients.length > 0 ? await encryptToRecipients(Buffer.from(text), recipients) : text;
   const report: ExportReport = { vault, format, count: rows.length, out: o.out ?? null, encryptedTo: recipients };
@@ -60,15 +64,17 @@ export async function runExport(ctx: Ctx, o: ExportOptions): Promise<void> {
 }
 
 export function defineExport(program: Command, ctx: Ctx): void {
-  program
-    .command("export")
-    .description("export a vault's seeds (audited): age-encrypted to a receiver with --to, else plaintext only when confirmed")
-    .argument("<vault>", "the vault, e.g. acme")
-    .requiredOption("--format <format>", `${EXPORT_FORMATS.join(", ")} (csv re-imports to identical entries)`)
-    .option("--to <recipient>", "encrypt to this age recipient (age1…); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--to-file <file>", "encrypt to the age recipients in this file (one a line)")
-    .option("--out <file>", "write to this new file (mode 0600) instead of stdout")
-    .option("--plaintext", "allow plaintext seeds without asking (scripts); prefer --to")
+  withReadPolicyOptions(
+    program
+      .command("export")
+      .description("export a vault's seeds (audited): age-encrypted to a receiver with --to, else plaintext only when confirmed")
+      .argument("<vault>", "the vault, e.g. acme")
+      .requiredOption("--format <format>", `${EXPORT_FORMATS.join(", ")} (csv re-imports to identical entries)`)
+      .option("--to <recipient>", "encrypt to this age recipient (age1…); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option("--to-file <file>", "encrypt to the age recipients in this file (one a line)")
+      .option("--out <file>", "write to this new file (mode 0600) instead of stdout")
+      .option("--plaintext", "allow plaintext seeds without asking (scripts); prefer --to"),
+  )
     .addHelpText(
       "after",
       "\nCSV cells that a spreadsheet would run as a formula (starting with = + - @ tab or CR) are written with a\n" +

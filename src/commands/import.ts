@@ -15,9 +15,11 @@ import { saveChange } from "../repo/save.js";
 import { readUserFile, USER_LIMITS } from "../repo/user-file.js";
 import { currentReaders, loadVaultDoc, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import { inheritedAt, inheritedWindow, withInheritedOptions, type InheritedFlags } from "./entry-policy.js";
 import { promptSecret } from "./secret-input.js";
+import { policyOf } from "../core/policy-settings.js";
 
-export interface ImportOptions {
+export interface ImportOptions extends InheritedFlags {
   vault: string;
   file: string;
   format?: string;
@@ -85,6 +87,7 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
   if (o.format !== undefined && !isImportFormat(o.format)) throw usageError(`unknown --format "${o.format}": use one of ${Object.keys(IMPORT_FORMATS).join(", ")}`);
   const s = await session(ctx);
   requireVault(s.root, vault);
+  const window = inheritedWindow(o, policyOf(s.config));
   const input = readSource(ctx, o.file);
   const label = o.file === "-" ? "stdin" : basename(o.file);
   const format: ImportFormat = (o.format as ImportFormat | undefined) ?? detectFormat(input, label).format;
@@ -124,7 +127,8 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
   for (const p of naming.placed) {
     const e = parsed.entries[p.index]!;
     rows.push({ name: p.name, type: e.params.type, issuer: e.issuer, account: e.account, from: e.at, replaces: p.replacesExisting });
-    if (!o.dryRun) doc.entries[p.name] = { ...e.params, issuer: e.issuer, account: e.account, notes: e.notes ?? "", created: now, updated: now };
+    const inherited = inheritedAt(window, now);
+    if (!o.dryRun) doc.entries[p.name] = { ...e.params, issuer: e.issuer, account: e.account, notes: e.notes ?? "", created: now, updated: now, ...(inherited ? { inherited } : {}) };
   }
   const report: ImportReport = { vault, format, dryRun: Boolean(o.dryRun), imported: rows.length, skipped: parsed.skipped, duplicatesDropped: naming.dropped, entries: rows };
 
@@ -135,7 +139,11 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
       message: `import: ${rows.length} ${rows.length === 1 ? "entry" : "entries"} into ${vault} (${format})`,
       commit: ctx.global.commit !== false,
       vaults: [{ doc, readers: currentReaders(s.root, doc) }],
-      audit: { action: "import", target: vault, details: { count: rows.length, format, skipped: parsed.skipped, replaced, duplicatesDropped: naming.dropped } },
+      audit: {
+        action: "import",
+        target: vault,
+        details: { count: rows.length, format, skipped: parsed.skipped, replaced, duplicatesDropped: naming.dropped, ...(window ? { inherited: window } : {}) },
+      },
     });
   }
   emit(ctx, report, (r) => {
@@ -152,22 +160,25 @@ export function defineImport(program: Command, ctx: Ctx): void {
   const formats = Object.entries(IMPORT_FORMATS)
     .map(([name, f]) => `  ${name.padEnd(14)} ${f.describe}`)
     .join("\n");
-  program
-    .command("import")
-    .description("import seeds into a vault from a CSV, an authenticator or password-manager export, or a QR image (all or nothing)")
-    .argument("<vault>", "the vault to import into, e.g. acme")
-    .argument("<file>", "the export file, or - for stdin")
-    .option("--format <format>", "the file's format (default: detected from its content)")
-    .option("--dry-run", "print what would be imported (names, issuers, types; never seeds) and write nothing")
-    .option("--on-duplicate <policy>", "a name already in the vault or twice in the file: fail, skip, rename or replace", "fail")
-    .option("--password-file <file>", "the password of an encrypted Aegis or 2FAS backup (else a hidden prompt)")
+  withInheritedOptions(
+    program
+      .command("import")
+      .description("import seeds into a vault from a CSV, an authenticator or password-manager export, or a QR image (all or nothing)")
+      .argument("<vault>", "the vault to import into, e.g. acme")
+      .argument("<file>", "the export file, or - for stdin")
+      .option("--format <format>", "the file's format (default: detected from its content)")
+      .option("--dry-run", "print what would be imported (names, issuers, types; never seeds) and write nothing")
+      .option("--on-duplicate <policy>", "a name already in the vault or twice in the file: fail, skip, rename or replace", "fail")
+      .option("--password-file <file>", "the password of an encrypted Aegis or 2FAS backup (else a hidden prompt)"),
+  )
     .addHelpText(
       "after",
       `\nFormats:\n${formats}\n\nEntry names come from the entry's name, else its issuer, else its account, folded to lowercase\n` +
         "letters, digits, '.', '-', '_'; entries of one file that share a name get their account added.\n" +
         "Any bad row stops the whole import: nothing is written and every bad row is listed.\n\n" +
         "Examples:\n  mfavault import acme seeds.csv --dry-run\n  mfavault import acme aegis-backup.json --password-file pw.txt\n" +
-        "  mfavault import acme google-export.png\n  mfavault import acme bitwarden.json --on-duplicate rename\n  cat uris.txt | mfavault import acme -",
+        "  mfavault import acme google-export.png\n  mfavault import acme bitwarden.json --on-duplicate rename\n  cat uris.txt | mfavault import acme -\n" +
+        "  mfavault import acme previous-msp.csv --inherited --inherited-window 7d   # rotate them within a week",
     )
     .action((vault: string, file: string, opts: Omit<ImportOptions, "vault" | "file">) => runImport(ctx, { ...opts, vault, file }));
 }

@@ -6,7 +6,7 @@ import { seedWarning, type Entry } from "../core/entry.js";
 import { escapeText } from "../core/escape.js";
 import { resolveEntryAddress } from "../core/names.js";
 import { clearRotationDue } from "../core/policy.js";
-import type { RotationMark } from "../core/entry.js";
+import type { Inherited, RotationMark } from "../core/entry.js";
 import { vaultExists } from "../repo/layout.js";
 import { saveChange } from "../repo/save.js";
 import { currentReaders, loadVaultDoc } from "../repo/vault-store.js";
@@ -32,6 +32,8 @@ export interface RotateResult {
   rotated: string;
   /** The rotation-due marks this rotation cleared. */
   cleared: RotationMark[];
+  /** Set when the old seed was inherited from a previous provider: that mark is cleared too. */
+  inherited?: Inherited;
 }
 
 export async function runRotate(ctx: Ctx, o: RotateOptions): Promise<void> {
@@ -67,16 +69,16 @@ export async function runRotate(ctx: Ctx, o: RotateOptions): Promise<void> {
   for (const w of [...seed.warnings, seedWarning(next.secret)]) if (w) note(ctx, `warning: ${w}`);
   doc.entries[addr.entry] = next;
   const cleared = old.rotationDue ?? [];
+  const reasons = [...cleared.map((m) => m.reason), ...(old.inherited ? [`inherited from a previous provider on ${old.inherited.since.slice(0, 10)}`] : [])];
   await saveChange(s, {
     message: `rotate ${path}`,
     commit: ctx.global.commit !== false,
     vaults: [{ doc, readers }],
-    audit: { action: "rotate", target: path, details: cleared.length ? { cleared: cleared.map((m) => m.reason) } : undefined },
+    audit: { action: "rotate", target: path, details: reasons.length ? { cleared: reasons } : undefined },
   });
   const result: RotateResult = { entry: path, rotated: now, cleared };
-  emit(ctx, result, (r) =>
-    r.cleared.length ? `rotated ${r.entry}; no longer due for rotation (was: ${r.cleared.map((m) => escapeText(m.reason)).join("; ")})` : `rotated ${r.entry}`,
-  );
+  if (old.inherited) result.inherited = old.inherited;
+  emit(ctx, result, () => (reasons.length ? `rotated ${path}; no longer due for rotation (was: ${reasons.map(escapeText).join("; ")})` : `rotated ${path}`));
 }
 
 export function defineRotate(program: Command, ctx: Ctx): void {

@@ -82,7 +82,7 @@ export interface AuditReview {
 }
 
 /** The vaults a read line touched: its details.vaults (an export), else the longest vault its target is in. */
-function vaultsOf(line: ReviewLine, known: string[]): string[] {
+export function vaultsOf(line: ReviewLine, known: string[]): string[] {
   const listed = line.details?.vaults;
   if (Array.isArray(listed) && listed.every((v) => typeof v === "string")) return listed as string[];
   const segs = line.target.split("/");

@@ -4,6 +4,7 @@ import { badInput } from "./errors.js";
 import { asObject, int, isoDate, oneOf, optStr, str, type Json } from "./guards.js";
 import { checkName } from "./names.js";
 import { hotp, OTP_ALGORITHMS, steam, totp, type OtpAlgorithm } from "./otp.js";
+import { checkTier, intervalDays, spanMs, type RotationPolicy } from "./schedule.js";
 
 export type OtpType = "totp" | "hotp" | "steam";
 export const OTP_TYPES: readonly OtpType[] = ["totp", "hotp", "steam"];
@@ -13,6 +14,15 @@ export interface RotationMark {
   reason: string;
   /** The engineer whose loss of access (or other event) made the rotation due. */
   engineer?: string;
+  /** Set when a break-glass opening made the rotation due (the opener is in the reason and the trail). */
+  breakGlass?: true;
+}
+
+/** A seed taken over from a previous provider: treated as compromised until rotated within `window`. */
+export interface Inherited {
+  since: string;
+  /** "48h", "7d": how long after `since` it must be rotated. */
+  window: string;
 }
 
 /**
@@ -41,6 +51,9 @@ export interface Entry {
   rotated?: string;
   rotationDue?: RotationMark[];
   conflict?: ConflictMark;
+  /** This entry's own schedule; what it leaves out comes from its vault, then the repository. */
+  rotation?: RotationPolicy;
+  inherited?: Inherited;
 }
 
 export type OtpParams = Pick<Entry, "type" | "secret" | "algorithm" | "digits" | "period" | "counter">;
@@ -103,7 +116,28 @@ export function parseEntry(value: unknown, what: string): Entry {
     const c = asObject(o.conflict, `${what} conflict`);
     entry.conflict = { since: isoDate(c, "since", `${what} conflict`), with: checkName(str(c, "with", `${what} conflict`), "entry name"), reason: str(c, "reason", `${what} conflict`) };
   }
+  if (o.rotation !== undefined) entry.rotation = parseRotationPolicy(o.rotation, `${what} rotation`);
+  if (o.inherited !== undefined) {
+    const i = asObject(o.inherited, `${what} inherited`);
+    const window = str(i, "window", `${what} inherited`);
+    spanMs(window);
+    entry.inherited = { since: isoDate(i, "since", `${what} inherited`), window };
+  }
   return entry;
+}
+
+/** `{"interval": "90d", "tier": "high"}`, either key optional; used by entries and vault settings alike. */
+export function parseRotationPolicy(value: unknown, what: string): RotationPolicy {
+  const o = asObject(value, what);
+  const out: RotationPolicy = {};
+  const interval = optStr(o, "interval", what);
+  if (interval !== undefined) {
+    intervalDays(interval);
+    out.interval = interval;
+  }
+  const tier = optStr(o, "tier", what);
+  if (tier !== undefined) out.tier = checkTier(tier);
+  return out;
 }
 
 function parseRotationMark(value: unknown, what: string): RotationMark {
@@ -111,6 +145,7 @@ function parseRotationMark(value: unknown, what: string): RotationMark {
   const mark: RotationMark = { since: isoDate(o, "since", what), reason: str(o, "reason", what) };
   const engineer = optStr(o, "engineer", what);
   if (engineer !== undefined) mark.engineer = engineer;
+  if (o.breakGlass === true) mark.breakGlass = true;
   return mark;
 }
 

@@ -107,9 +107,12 @@ export function markRotationDue(doc: VaultDoc, mark: RotationMark): { doc: Vault
   return { doc: { ...doc, entries }, marked: marked.sort() };
 }
 
-/** A rotated entry: the new seed's date, and no mark left (everyone who could read the old seed is moot). */
+/**
+ * A rotated entry: the new seed's date, and no mark left (everyone who could read the old seed is moot);
+ * an inherited seed is the previous provider's no more.
+ */
 export function clearRotationDue(entry: Entry, now: string): Entry {
-  const { rotationDue: _cleared, ...rest } = entry;
+  const { rotationDue: _cleared, inherited: _inherited, ...rest } = entry;
   return { ...rest, rotated: now, updated: now };
 }
 

@@ -62,11 +62,40 @@ export function scheduleVerdict(dates: { created: string; rotated?: string }, po
   return { state: dates.rotated ? "ok" : "never-rotated", due: iso, daysLeft };
 }
 
+const SPAN_MS = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS } as const;
+
 /** Relative or absolute times for --since/--until: "30d", "12h", "2w", or an ISO date. */
 export function parseSince(value: string, now: Date): Date {
   const rel = /^([0-9]{1,6})([hdw])$/.exec(value.trim());
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[rel[2] as "h" | "d" | "w"]);
+  if (rel) return new Date(now.getTime() - Number(rel[1]) * SPAN_MS[rel[2] as keyof typeof SPAN_MS]);
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw badInput(`invalid time "${value.slice(0, 40)}": use an ISO date (2026-01-31) or a span like 30d, 12h, 2w`);
   return new Date(t);
+}
+
+/** Milliseconds in a window like "48h", "7d" or "2w" (the grace period of an inherited seed). */
+export function spanMs(span: string): number {
+  const m = /^([1-9][0-9]{0,5})([hdw])$/.exec(span.trim());
+  if (!m) throw badInput(`invalid window "${span.slice(0, 20)}": use a number and h, d or w, e.g. 48h or 7d`);
+  return Number(m[1]) * SPAN_MS[m[2] as keyof typeof SPAN_MS];
+}
+
+/** The repository's defaults: the interval for entries of each tier that set none, and the default tier. */
+export interface RepoRotation {
+  interval?: string;
+  tier: Tier;
+  /** High-privilege seeds rotate at least this often, whatever else is set ("90d"). */
+  high: string;
+}
+
+/**
+ * The schedule of one entry: its own interval and tier, else its vault's, else the repository's. A
+ * high-tier entry rotates at least every `repo.high`: a longer interval set anywhere is capped to it.
+ */
+export function resolveRotation(entry: RotationPolicy | undefined, vault: RotationPolicy | undefined, repo: RepoRotation): { interval?: string; tier: Tier } {
+  const own = effectivePolicy(entry, vault);
+  const tier = own.tier ?? repo.tier;
+  let interval = own.interval ?? repo.interval;
+  if (tier === "high" && (interval === undefined || intervalDays(repo.high) < intervalDays(interval))) interval = repo.high;
+  return interval === undefined ? { tier } : { interval, tier };
 }

@@ -1,6 +1,7 @@
 // Syslog forwarding of audit lines, the pure part: the target from mfavault.json (`udp://`, `tcp://`,
 // `tls://host:port`), the RFC 5424 message for a line, and RFC 6587 octet-counting framing for streams.
 import type { AuditLine } from "./audit-line.js";
+import { isBreakGlassLine } from "./break-glass.js";
 import { badInput } from "./errors.js";
 import { escapeText } from "./escape.js";
 import type { Json } from "./guards.js";
@@ -61,9 +62,13 @@ export function sdParamValue(value: string): string {
   return value.replace(/[\\"\]]/g, (c) => `\\${c}`);
 }
 
-/** Reads of codes are informational (6); reveals, exports and every change are notices (5). */
-function severityOf(action: string): number {
-  return action === "code" ? 6 : 5;
+/**
+ * The severity comes from the line: a break-glass opening is an alert (1), someone must look now; reads
+ * of codes are informational (6); reveals, exports and every change are notices (5).
+ */
+export function severityOf(line: Pick<AuditLine, "action" | "details">): number {
+  if (isBreakGlassLine(line)) return 1;
+  return line.action === "code" ? 6 : 5;
 }
 
 /**
@@ -72,7 +77,7 @@ function severityOf(action: string): number {
  * a SIEM can check its signature and chain.
  */
 export function syslogMessage(line: AuditLine, text: string, opts: { pid: number; facility: number }): string {
-  const pri = opts.facility * 8 + severityOf(line.action);
+  const pri = opts.facility * 8 + severityOf(line);
   const sd = `[${SD_ID} engineer="${sdParamValue(line.engineer)}" seq="${line.seq}" action="${sdParamValue(line.action)}" target="${sdParamValue(line.target)}"]`;
   return `<${pri}>1 ${line.ts} ${headerField(line.host, 255)} mfavault ${opts.pid} ${headerField(line.action, 32)} ${sd} ${text}`;
 }

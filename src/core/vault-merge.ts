@@ -9,6 +9,7 @@ import { badInput } from "./errors.js";
 import type { Entry, RotationMark } from "./entry.js";
 import type { ManifestRecipient } from "./manifest.js";
 import type { VaultDoc } from "./vault-doc.js";
+import { mergeVaultSettings } from "./vault-settings.js";
 
 export interface VaultMerge {
   doc: VaultDoc;
@@ -81,6 +82,11 @@ function mergeEntry(o: Entry | undefined, a: Entry, b: Entry, seedFrom: Entry): 
   if (rotated) out.rotated = rotated;
   const marks = mergeSets<RotationMark>(o?.rotationDue ?? [], a.rotationDue ?? [], b.rotationDue ?? [], canonicalJson);
   if (marks.length > 0) out.rotationDue = marks;
+  const rotation = pick("rotation", o, a, b, later);
+  if (rotation) out.rotation = rotation;
+  // A rotation clears the inherited mark: the side whose seed wins decides, unless both kept the seed.
+  const inherited = seedOf(a) === seedOf(b) ? pick("inherited", o, a, b, later) : seedFrom.inherited;
+  if (inherited) out.inherited = inherited;
   const conflict = pick("conflict", o, a, b, later);
   if (conflict) out.conflict = conflict;
   return out;
@@ -137,7 +143,8 @@ export function mergeVaultDocs(base: VaultDoc | null, ours: VaultDoc, theirs: Va
     entries[other] = { ...loser, conflict: { since: now, with: name, reason: CONFLICT_REASON } };
     conflicts.push(name, other);
   }
-  return { doc: { version: 1, vault: ours.vault, entries }, conflicts };
+  const settings = mergeVaultSettings(base?.settings, ours.settings, theirs.settings);
+  return { doc: { version: 1, vault: ours.vault, ...(Object.keys(settings).length ? { settings } : {}), entries }, conflicts };
 }
 
 /**
