@@ -15,7 +15,7 @@ import { makeWorld, type RunResult, type World } from "../helpers/world.js";
 
 /** Fresh random 160-bit seeds for this run: nothing else can contain them by chance. */
 const seed = () => encodeBase32(randomBytes(20));
-const S = { add: seed(), uri: seed(), import1: seed(), import2: seed(), rotated: seed(), bobs: seed() };
+const S = { add: seed(), uri: seed(), import1: seed(), import2: seed(), rotated: seed(), bobs: seed(), sealed: seed() };
 const ALL_SEEDS = Object.values(S);
 
 let w: World;
@@ -114,6 +114,14 @@ beforeAll(async () => {
   await step("alice", ["audit", "log", "--json"]);
   await step("alice", ["audit", "export", "--format", "cef"]);
   await step("alice", ["audit", "verify"]);
+  // Policy: a ticketed vault and a sealed (break-glass) one, read under their rules; the review report.
+  await step("alice", ["client", "set", "acme/prod", "--sealed"]);
+  await step("alice", ["add", "acme/prod/root", "--secret-stdin"], { input: S.sealed });
+  await step("alice", ["code", "acme/prod/root", "--break-glass", "--reason", "owner locked out, INC-1"]);
+  await step("alice", ["client", "set", "acme", "--require-ticket"]);
+  await step("alice", ["code", "acme/gh", "--ticket", "INC-2"]);
+  await step("alice", ["status", "--report", "html", "--out", join(input, "review.html")]);
+  await step("alice", ["status", "--report", "json"]);
   await step("alice", ["team", "remove", "bob"]);
   // The daily team commands: sync (git push and pull), doctor, keyless verify, shell completion's names.
   await step("alice", ["sync"]);
@@ -150,7 +158,7 @@ describe("secrets hygiene of a whole run", () => {
   });
 
   it("no seed in HOME, in the run's TMPDIR, or in the hand-off file; identities only in their key files", () => {
-    for (const f of [...walk(w.home), ...walk(tmp), join(w.dir, "input/handoff.age")]) {
+    for (const f of [...walk(w.home), ...walk(tmp), join(w.dir, "input/handoff.age"), join(w.dir, "input/review.html")]) {
       const bytes = readFileSync(f);
       expect(findIn(bytes, ALL_SEEDS), f).toEqual([]);
       for (const id of Object.values(identities)) expect(bytes.includes(id), `${f} holds an identity`).toBe(false);

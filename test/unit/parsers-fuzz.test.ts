@@ -13,10 +13,13 @@ import { checkName, checkVaultPath, resolveEntryAddress } from "../../src/core/n
 import { parseOtpauthUri } from "../../src/core/otpauth-uri.js";
 import { parseRecipientsFile } from "../../src/core/recipients-file.js";
 import { parseRepoConfig } from "../../src/core/repo-config.js";
+import { policyOf } from "../../src/core/policy-settings.js";
 import { parseReviewSettings } from "../../src/core/review-settings.js";
 import { intervalDays, parseSince } from "../../src/core/schedule.js";
 import { octetCounted, parseSyslogTarget, syslogMessage } from "../../src/core/syslog-message.js";
+import { checkReason, checkTicket } from "../../src/core/ticket.js";
 import { parseVaultDoc } from "../../src/core/vault-doc.js";
+import { parseVaultSettings } from "../../src/core/vault-settings.js";
 import { parseHeader, dearmor } from "../../src/crypto/age-header.js";
 import { deriveSigningKey, encodeX25519Identity, parseIdentity } from "../../src/crypto/keys.js";
 import { readFields } from "../../src/formats/protobuf-reader.js";
@@ -61,6 +64,8 @@ const parsers: [string, (s: string) => unknown][] = [
   ["rotation interval", (s) => intervalDays(s)],
   ["--since / --until", (s) => parseSince(s, new Date("2026-01-31T00:00:00Z"))],
   ["protobuf fields", (s) => readFields(Buffer.from(s, "latin1"), "data")],
+  ["policy settings from mfavault.json", (s) => policyOf(parseRepoConfig(`{"version":1,"policy":${s}}`))],
+  ["vault settings", (s) => parseVaultSettings(JSON.parse(s), "vault acme settings")],
 ];
 
 describe("parsers under hostile input", () => {
@@ -87,6 +92,24 @@ describe("parsers under hostile input", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
         parsesOrBadInput(() => parseHeader(Buffer.concat([Buffer.from("age-encryption.org/v1\n"), bytes])));
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it("tickets and break-glass reasons: refused (usage error) or accepted without any control character", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 600 }), (s) => {
+        for (const check of [checkTicket, checkReason]) {
+          let v: string;
+          try {
+            v = check(s);
+          } catch (e) {
+            expect(isMfaError(e) && e.kind === "usage", String(e)).toBe(true);
+            continue;
+          }
+          expect(v).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        }
       }),
       { numRuns: runs },
     );
