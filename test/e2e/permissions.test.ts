@@ -57,6 +57,7 @@ describe("files the repository commands write", () => {
     mkdirSync(outs);
     await ok(["export", "acme", "--format", "csv", "--plaintext", "--out", join(outs, "seeds.csv")]);
     await ok(["audit", "export", "--format", "jsonl", "--out", join(outs, "audit.jsonl")]);
+    await ok(["status", "--report", "md", "--out", join(outs, "review.md")]);
     await ok(["__complete", "code", ""]);
 
     const written = modes(repo);
@@ -67,7 +68,7 @@ describe("files the repository commands write", () => {
     }
     // mfavault's own files in .git (the repository lock, a journal) exist only while a command runs.
     expect(readdirSync(join(repo, ".git")).filter((n) => n.startsWith("mfavault"))).toEqual([]);
-    // Hand-offs of seeds and audit exports: the owner's only, whatever the umask.
+    // Hand-offs of seeds, audit exports and review reports: the owner's only, whatever the umask.
     for (const f of readdirSync(outs)) expect(statSync(join(outs, f)).mode & 0o777, f).toBe(0o600);
     // Shell completion's cache of entry names: the owner's only too.
     const names = readdirSync(join(cache, "mfavault"));
