@@ -4,11 +4,11 @@
 // kill: no half-written file; the next command says what it found and finishes or rolls back; then a clean
 // `git status`, consistent vaults (no orphan), an unbroken audit chain, a clean `git fsck`, and the
 // repository exactly as before the killed command or exactly as after it.
-// MFAVAULT_CRASH_RUNS sets the kills per command (default 4); the access suite has its own revoke test.
+// MFAVAULT_CRASH_RUNS sets the kills per command (default 4); the access suite has its own revoke test,
+// stale-git-locks.test.ts the git lock files such a kill leaves.
 import { execa, execaSync } from "execa";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, watch, writeFileSync, type FSWatcher } from "node:fs";
-import { hostname } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -240,49 +240,3 @@ function stateAfter(name: string): boolean {
   expect([0, EDITED], "a mix of re-keyed and not").toContain(withCarol);
   return withCarol === 0;
 }
-
-describe("git lock files a killed fast commit leaves", () => {
-  function deadPid(): number {
-    return Number(execaSync("node", ["-e", "process.stdout.write(String(process.pid))"]).stdout);
-  }
-
-  it("are removed by the next command, which says so, when the run that made them is dead", async () => {
-    ({ dir: snapshot, base } = snapshots.plain);
-    restore();
-    // As a `code` killed inside its fast commit leaves them: the repository lock, the index lock, the branch lock.
-    writeFileSync(gitDir("mfavault.lock"), `${deadPid()} ${hostname()} ${Date.now() - 50}`);
-    writeFileSync(gitDir("index.lock"), readFileSync(gitDir("index")));
-    writeFileSync(gitDir("refs/heads/main.lock"), `${"1".repeat(40)}\n`);
-    const r = await run(["code", entries[0]!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/mfavault: note: removed \.git\/index\.lock, \.git\/refs\/heads\/main\.lock left by an mfavault that was killed \(pid \d+\)/);
-    expect(lockFiles()).toEqual([]);
-    expect(w.git(["status", "--porcelain"])).toBe("");
-    expect(w.git(["log", "-1", "--format=%s"])).toBe(`audit: alice code ${entries[0]}`);
-  });
-
-  it("are left alone when they are older than the dead run (someone else's), and git's own message is passed on", async () => {
-    restore();
-    writeFileSync(gitDir("mfavault.lock"), `${deadPid()} ${hostname()} ${Date.now() - 50}`);
-    writeFileSync(gitDir("index.lock"), "");
-    const hourAgo = new Date(Date.now() - 3_600_000);
-    utimesSync(gitDir("index.lock"), hourAgo, hourAgo);
-    const r = await run(["code", entries[0]!]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/Unable to create '.*\.git\/index\.lock': File exists.*remove the file manually/);
-    expect(statSync(gitDir("index.lock")).mtimeMs).toBeLessThan(Date.now() - 3_000_000);
-  });
-
-  it("wait for a git that is still at work instead of removing its lock", async () => {
-    restore();
-    writeFileSync(gitDir("mfavault.lock"), `${deadPid()} ${hostname()} ${Date.now() - 50}`);
-    writeFileSync(gitDir("index.lock"), "");
-    // A git that holds the index lock for 300 ms more, then lets go, as a child of the killed run would.
-    setTimeout(() => rmSync(gitDir("index.lock"), { force: true }), 300);
-    const r = await run(["code", entries[0]!]);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/removed/);
-    expect(w.git(["status", "--porcelain"])).toBe("");
-  });
-});
