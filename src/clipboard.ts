@@ -2,6 +2,7 @@
 // Windows). Each backend can write, read back and clear, so a copied code can be cleared later only if
 // the clipboard still holds it.
 import { delimiter, join } from "node:path";
+import { childEnv } from "./child-env.js";
 import { failure } from "./core/errors.js";
 
 export interface Clipboard {
@@ -28,7 +29,7 @@ function onPath(env: NodeJS.ProcessEnv, command: string): boolean {
 function tool(env: NodeJS.ProcessEnv, command: string, args: string[], input?: string): { ok: boolean; out: string } {
   const { spawnSync } = process.getBuiltinModule("node:child_process");
   const capture = input === undefined;
-  const r = spawnSync(command, args, { env, input, encoding: "utf8", timeout: 10_000, stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "ignore", "ignore"] });
+  const r = spawnSync(command, args, { env: childEnv({}, env), input, encoding: "utf8", timeout: 10_000, stdio: [input === undefined ? "ignore" : "pipe", capture ? "pipe" : "ignore", "ignore"] });
   return { ok: r.status === 0, out: capture ? (r.stdout ?? "") : "" };
 }
 

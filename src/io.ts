@@ -2,8 +2,9 @@
 // reading secrets from stdin. Commands never reach for process.* themselves.
 // Output goes through fs.writeSync on fds 1 and 2: touching process.stdout/stdin builds stream objects
 // that cost milliseconds on every start, and `mfavault code` runs on every login.
-import { readFileSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { isatty } from "node:tty";
+import { readBounded } from "./repo/user-file.js";
 
 export interface Io {
   out(text: string): void;
@@ -16,10 +17,10 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => Date;
-  /** All of stdin, for secrets piped in (never from argv). */
-  readStdin(): string;
-  /** All of stdin as bytes, for files piped in (an image, an export). */
-  readStdinBytes(): Buffer;
+  /** All of stdin, for secrets piped in (never from argv); more than `limit` bytes is refused. */
+  readStdin(limit: number, what: string): string;
+  /** All of stdin as bytes, for files piped in (an image, an export); more than `limit` bytes is refused. */
+  readStdinBytes(limit: number, what: string): Buffer;
 }
 
 function writeAll(fd: number, text: string): void {
@@ -32,15 +33,6 @@ function writeAll(fd: number, text: string): void {
       if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
     }
-  }
-}
-
-function readAllStdin(): Buffer {
-  try {
-    return readFileSync(0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EAGAIN" || (e as NodeJS.ErrnoException).code === "EOF") return Buffer.alloc(0);
-    throw e;
   }
 }
 
@@ -57,7 +49,7 @@ export function processIo(): Io {
     env,
     cwd: process.cwd(),
     now: () => new Date(),
-    readStdin: () => readAllStdin().toString("utf8"),
-    readStdinBytes: readAllStdin,
+    readStdin: (limit, what) => readBounded(0, limit, what).toString("utf8"),
+    readStdinBytes: (limit, what) => readBounded(0, limit, what),
   };
 }

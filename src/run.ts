@@ -3,8 +3,11 @@ import { EXIT_CODES, isMfaError } from "./core/errors.js";
 import { escapeText } from "./core/escape.js";
 import type { Io } from "./io.js";
 import { settleForwards } from "./repo/audit-forward.js";
+import { onRecoveryNotice } from "./repo/recovery-notice.js";
 
 export async function runGuarded(io: Io, body: () => Promise<void>): Promise<number> {
+  // What crash recovery did is said as it happens, before the command's own output.
+  onRecoveryNotice((sentence) => io.err(`mfavault: note: ${sentence}\n`));
   const code = await exitCodeOf(io, body);
   // Audit lines written by this run go to syslog now, within its short timeout (after the code is shown).
   await settleForwards(io);

@@ -12,11 +12,10 @@ import type { Session } from "../repo/session.js";
 import { requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
 
-/** Opens the session and finishes any change a killed run left behind, before a vault is read. */
+/** Opens the session and finishes any change a killed run left behind (recovery says so), before a vault is read. */
 export async function accessSession(ctx: Ctx): Promise<Session> {
   const s = await session(ctx);
-  const recovered = finishInterrupted(s.root);
-  if (recovered) note(ctx, `note: ${recovered}`);
+  finishInterrupted(s.root);
   return s;
 }
 

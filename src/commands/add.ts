@@ -63,7 +63,7 @@ export async function runAdd(ctx: Ctx, o: AddOptions): Promise<void> {
   const doc = await loadVaultDoc(s, addr.vault);
   const path = `${addr.vault}/${addr.entry}`;
   if (doc.entries[addr.entry]) throw failure(`${path} already exists: use "mfavault rotate ${path}" to replace its seed, or pick another name`);
-  const readers = currentReaders(s.root, addr.vault);
+  const readers = currentReaders(s.root, doc);
   const seed = await readSeed(ctx, o);
   const now = s.now().toISOString();
   const entry: Entry = {

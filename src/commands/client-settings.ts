@@ -102,7 +102,7 @@ export async function runClientSet(ctx: Ctx, vault: string, o: SettingsFlags): P
     await saveChange(s, {
       message: `client: set ${vault} (${Object.entries(changed).map(([k, v]) => `${k}=${String(v)}`).join(", ")})`,
       commit: ctx.global.commit !== false,
-      vaults: [{ doc, readers: currentReaders(s.root, vault) }],
+      vaults: [{ doc, readers: currentReaders(s.root, doc) }],
       audit: { action: "client-set", target: vault, details: { settings: changed } },
     });
   }

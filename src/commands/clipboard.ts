@@ -2,6 +2,7 @@
 // only if the clipboard still holds that code (the user may have copied something else since). The
 // clearing process outlives the command; it gets the code through its environment, never its argv.
 import type { Command } from "commander";
+import { childEnv } from "../child-env.js";
 import { usageError } from "../core/errors.js";
 import { systemClipboard } from "../clipboard.js";
 import type { Ctx } from "./context.js";
@@ -17,7 +18,7 @@ export async function copyCode(ctx: Ctx, code: string, clearAfter: number): Prom
     const child = spawn(process.execPath, [process.argv[1]!, "__clipboard-clear", String(clearAfter)], {
       detached: true,
       stdio: "ignore",
-      env: { ...ctx.io.env, [CODE_ENV]: code },
+      env: childEnv({ [CODE_ENV]: code }, ctx.io.env),
     });
     child.unref();
   }

@@ -107,7 +107,7 @@ async function runRm(ctx: Ctx, address: string): Promise<void> {
   await saveChange(s, {
     message: `rm ${path}`,
     commit: ctx.global.commit !== false,
-    vaults: [{ doc, readers: currentReaders(s.root, addr.vault) }],
+    vaults: [{ doc, readers: currentReaders(s.root, doc) }],
     audit: { action: "rm", target: path },
   });
   emit(ctx, { removed: path }, () => `removed ${path} (git history still holds its old ciphertext; rotate the seed at the service if it must be dead)`);
@@ -128,8 +128,8 @@ async function runMv(ctx: Ctx, from: string, to: string): Promise<void> {
   if (dstDoc.entries[dst.entry]) throw failure(`${toPath} already exists`);
   dstDoc.entries[dst.entry] = { ...src.entry, updated: s.now().toISOString() };
   delete src.doc.entries[src.addr.entry];
-  const vaults = [{ doc: src.doc, readers: currentReaders(s.root, src.addr.vault) }];
-  if (!sameVault) vaults.push({ doc: dstDoc, readers: currentReaders(s.root, dst.vault) });
+  const vaults = [{ doc: src.doc, readers: currentReaders(s.root, src.doc) }];
+  if (!sameVault) vaults.push({ doc: dstDoc, readers: currentReaders(s.root, dstDoc) });
   await saveChange(s, {
     message: `mv ${fromPath} ${toPath}`,
     commit: ctx.global.commit !== false,

@@ -82,7 +82,7 @@ export async function runSet(ctx: Ctx, address: string, o: { rotateEvery?: strin
     await saveChange(s, {
       message: `set ${path} (${Object.entries(changed).map(([k, v]) => `${k}=${String(v)}`).join(", ")})`,
       commit: ctx.global.commit !== false,
-      vaults: [{ doc, readers: currentReaders(s.root, addr.vault) }],
+      vaults: [{ doc, readers: currentReaders(s.root, doc) }],
       audit: { action: "set", target: path, details: { rotation: changed } },
     });
   }

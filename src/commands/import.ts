@@ -1,18 +1,18 @@
 // `mfavault import <vault> <file|->`: onboarding a client's seeds from whatever they were kept in. All or
 // nothing: any bad row (or refused duplicate) imports nothing and names every bad row; otherwise one
 // re-encryption, one audit line naming the count, one commit.
-import { readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import type { Command } from "commander";
 import { checkFreeText, seedWarning, type Entry } from "../core/entry.js";
 import { assignNames, DUPLICATE_POLICIES, type DuplicatePolicy } from "../core/entry-naming.js";
-import { badInput, notFound, usageError } from "../core/errors.js";
+import { badInput, usageError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import { checkVaultPath } from "../core/names.js";
 import { detectFormat, isEncryptedExport } from "../formats/detect.js";
 import { problemMessage, type RowProblem } from "../formats/imported.js";
 import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from "../formats/registry.js";
 import { saveChange } from "../repo/save.js";
+import { readUserFile, USER_LIMITS } from "../repo/user-file.js";
 import { currentReaders, loadVaultDoc, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
 import { inheritedAt, inheritedWindow, withInheritedOptions, type InheritedFlags } from "./entry-policy.js";
@@ -53,24 +53,13 @@ export interface ImportReport {
 const PROGRESS_FROM = 1000;
 
 function readSource(ctx: Ctx, file: string): Buffer {
-  if (file === "-") return ctx.io.readStdinBytes();
-  try {
-    return readFileSync(resolve(ctx.io.cwd, file));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`${file} does not exist`);
-    throw e;
-  }
+  if (file === "-") return ctx.io.readStdinBytes(USER_LIMITS.import, "the export on stdin");
+  return readUserFile(ctx.io.cwd, file, USER_LIMITS.import, "export file");
 }
 
 async function backupPassword(ctx: Ctx, o: ImportOptions): Promise<string> {
   if (o.passwordFile) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(ctx.io.cwd, o.passwordFile), "utf8").replace(/\r?\n$/, "");
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`password file ${o.passwordFile} does not exist`);
-      throw e;
-    }
+    const text = readUserFile(ctx.io.cwd, o.passwordFile, USER_LIMITS.secret, "password file").toString("utf8").replace(/\r?\n$/, "");
     if (text === "") throw badInput(`${o.passwordFile} is empty: it should hold the backup's password`);
     return text;
   }
@@ -149,7 +138,7 @@ export async function runImport(ctx: Ctx, o: ImportOptions): Promise<void> {
     await saveChange(s, {
       message: `import: ${rows.length} ${rows.length === 1 ? "entry" : "entries"} into ${vault} (${format})`,
       commit: ctx.global.commit !== false,
-      vaults: [{ doc, readers: currentReaders(s.root, vault) }],
+      vaults: [{ doc, readers: currentReaders(s.root, doc) }],
       audit: {
         action: "import",
         target: vault,

@@ -33,7 +33,7 @@ export async function runInit(ctx: Ctx, opts: InitOptions): Promise<void> {
   const identity = (await loadIdentities(ctx.io.env, passphrasePrompt(ctx)))[0]!;
   const now = ctx.io.now();
   const card = await cardFor(identity, opts.name, now);
-  mkdirSync(root, { recursive: true });
+  mkdirSync(root, { recursive: true, mode: 0o755 });
   if (!existsSync(join(root, ".git"))) git(root, ["init", "--quiet", "--initial-branch=main"]);
   registerMergeDriver(root);
   const { text } = buildAuditLine({ action: "init", target: "" }, { engineer: card.name, host: hostname(), now, head: EMPTY_CHAIN }, deriveSigningKey(identity));

@@ -56,7 +56,7 @@ export async function runRekey(ctx: Ctx, o: { vault?: string; all?: boolean }): 
       unreadable.push({ vault: v, kind: e.kind, message: `${v} left unchanged: ${e.message}` });
     }
   }
-  const prepared = await prepareRewrite(s, plans, { reason: (e) => lossReason(e, "rekey"), finishCommand: (v) => `mfavault rekey ${v}` });
+  const prepared = await prepareRewrite(s, plans, { reason: (e) => lossReason(e, "rekey"), finishCommand: (v) => `mfavault rekey ${v}`, appliesRecipientsFile: true });
   const rekeyed = prepared.applied.map((p) => p.vault);
   if (rekeyed.length > 0) {
     const lost = [...new Set(prepared.applied.flatMap((p) => p.lost))].sort();

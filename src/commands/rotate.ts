@@ -43,7 +43,7 @@ export async function runRotate(ctx: Ctx, o: RotateOptions): Promise<void> {
   const path = `${addr.vault}/${addr.entry}`;
   const old = doc.entries[addr.entry];
   if (!old) throw notFound(`no entry "${addr.entry}" in vault ${addr.vault}: "mfavault list ${addr.vault}" shows its entries, "mfavault add ${path}" adds one`);
-  const readers = currentReaders(s.root, addr.vault);
+  const readers = currentReaders(s.root, doc);
   // Unless told otherwise, the new seed keeps the old entry's OTP shape (a service rarely changes it).
   const seed = await readSeed(ctx, {
     address: path,

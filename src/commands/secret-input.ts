@@ -1,11 +1,12 @@
 // Secrets come in through stdin or a hidden prompt, never through argv.
 import { badInput, usageError } from "../core/errors.js";
 import { passphraseFromEnv, type AskPassphrase } from "../identity/protected-file.js";
+import { USER_LIMITS } from "../repo/user-file.js";
 import type { Ctx } from "./context.js";
 
 /** One secret line from stdin (trailing newline trimmed); refuses an empty one. */
 export function secretFromStdin(ctx: Ctx, what: string): string {
-  const text = ctx.io.readStdin().replace(/\r?\n$/, "");
+  const text = ctx.io.readStdin(USER_LIMITS.secret, `the ${what} on stdin`).replace(/\r?\n$/, "");
   if (text.trim() === "") throw badInput(`no ${what} on stdin`);
   if (text.includes("\n")) throw badInput(`stdin holds more than one line; expected a single ${what}`);
   return text.trim();

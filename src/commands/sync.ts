@@ -5,10 +5,9 @@ import type { Command } from "commander";
 import { failure, noAccess, notFound, usageError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import { runGit, type GitResult } from "../repo/git.js";
-import { acquireLock } from "../repo/lock.js";
 import { missingAttributes, registerMergeDriver, registeredDriver } from "../repo/merge-driver-config.js";
 import { rebaseInProgress } from "../repo/merge-history.js";
-import { lockPath, recoverInterrupted } from "../repo/transaction.js";
+import { lockRepository, recoverInterrupted } from "../repo/transaction.js";
 import { emit, note, repoRoot, session, type Ctx } from "./context.js";
 
 export interface SyncResult {
@@ -98,7 +97,7 @@ export async function runSync(ctx: Ctx): Promise<void> {
     // No usable identity: a merge that needs one fails in the driver with its own message.
   }
 
-  const release = acquireLock(lockPath(root));
+  const release = lockRepository(root);
   try {
     recoverInterrupted(root);
     const upstream = `refs/remotes/${remote}/${branch}`;

@@ -1,5 +1,5 @@
 // `mfavault team add|list|remove`: the public cards of the engineers in this vault repository.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseCard, serializeCard, type Card } from "../core/card.js";
@@ -13,11 +13,12 @@ import { saveChange } from "../repo/save.js";
 import { cardPath, listVaults } from "../repo/layout.js";
 import { dirtyPaths } from "../repo/git.js";
 import { readTeam } from "../repo/team-store.js";
+import { readUserFile, USER_LIMITS } from "../repo/user-file.js";
 import { accessSession, finishBlocked, listSome, prepareRevoke, rotationChecklist } from "./access.js";
 import { emit, note, repo, session, type Ctx } from "./context.js";
 
 function readCardSource(ctx: Ctx, source: string): Card {
-  const text = source === "-" ? ctx.io.readStdin() : readFileSync(resolve(ctx.io.cwd, source), "utf8");
+  const text = source === "-" ? ctx.io.readStdin(USER_LIMITS.card, "the card on stdin") : readUserFile(ctx.io.cwd, source, USER_LIMITS.card, "card file").toString("utf8");
   return parseCard(parseJsonText(text, source === "-" ? "card on stdin" : source), source === "-" ? "card on stdin" : source);
 }
 

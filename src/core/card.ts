@@ -21,7 +21,11 @@ export function parseCard(value: unknown, what = "team card"): Card {
   const o = asObject(value, what);
   const name = checkName(str(o, "name", what), "engineer name");
   const recipient = str(o, "recipient", what);
-  recipientKind(recipient);
+  try {
+    recipientKind(recipient);
+  } catch (e) {
+    throw badInput(`${what}: "recipient": ${(e as Error).message}`);
+  }
   const signingKey = str(o, "signingKey", what);
   if (!isSigningKey(signingKey)) throw badInput(`${what}: "signingKey" must be ed25519:<base64 of 32 bytes>`);
   const card: Card = { name, recipient, signingKey, status: oneOf(o, "status", what, CARD_STATUSES), created: isoDate(o, "created", what) };

@@ -13,6 +13,11 @@ function segmentProblem(seg: string): string | null {
   return null;
 }
 
+/** Whether `name` is a valid entry, engineer or single vault segment (for names read from disk). */
+export function isName(name: string): boolean {
+  return segmentProblem(name) === null;
+}
+
 /** Throws unless `name` is a valid entry, engineer or single vault segment. */
 export function checkName(name: string, what = "name"): string {
   const problem = segmentProblem(name);

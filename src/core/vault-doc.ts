@@ -21,6 +21,8 @@ export interface VaultDoc {
    * under the repository lock, so two concurrent commands never silently lose each other's change.
    */
   loadedFrom?: string;
+  /** Not serialised: the reader key of the vault.age it was decrypted from, to check its manifest's reader proof. */
+  readerKey?: Uint8Array;
 }
 
 export function emptyVaultDoc(vault: string): VaultDoc {

@@ -13,20 +13,43 @@ function headerMac(fileKey: Uint8Array, macInput: Uint8Array): Buffer {
   return createHmac("sha256", key).update(macInput).digest();
 }
 
-/** Encrypts to every recipient with a fresh file key; returns the ASCII-armored file. */
-export async function encryptToRecipients(plaintext: Uint8Array, recipients: string[]): Promise<string> {
+/** An age file and the file key it was made with (kept in memory, for the manifest's reader proof). */
+export interface Sealed {
+  armored: string;
+  fileKey: Uint8Array;
+}
+
+/** Encrypts to every recipient with a fresh file key; returns the ASCII-armored file and that key. */
+export async function encryptSealed(plaintext: Uint8Array, recipients: string[]): Promise<Sealed> {
   if (recipients.length === 0) throw badInput("refusing to encrypt to nobody: a vault needs at least one recipient");
   if (recipients.some((r) => recipientKind(r) === "pq")) {
     const { Encrypter } = await import("age-encryption");
     const e = new Encrypter();
     for (const r of recipients) e.addRecipient(r);
-    return armor(await e.encrypt(plaintext));
+    // A recipient of our own that adds no stanza: typage shows it the file key, as it shows every recipient.
+    let fileKey: Uint8Array | null = null;
+    e.addRecipient({ wrapFileKey: (k: Uint8Array) => ((fileKey = Uint8Array.from(k)), []) });
+    const armored = armor(await e.encrypt(plaintext));
+    return { armored, fileKey: fileKey! };
   }
   const fileKey = randomBytes(16);
   const header = serializeHeaderNoMac(recipients.map((r) => wrapX25519(fileKey, x25519RecipientBytes(r))));
   const mac = headerMac(fileKey, header);
   const file = Buffer.concat([header, Buffer.from(` ${encodeB64NoPad(mac)}\n`, "latin1"), encryptPayload(fileKey, plaintext)]);
-  return armor(file);
+  return { armored: armor(file), fileKey };
+}
+
+/** Encrypts to every recipient with a fresh file key; returns the ASCII-armored file. */
+export async function encryptToRecipients(plaintext: Uint8Array, recipients: string[]): Promise<string> {
+  return (await encryptSealed(plaintext, recipients)).armored;
+}
+
+/**
+ * The key of a vault's reader proof (see core/manifest.ts): derived from the file key under a label of
+ * our own, as age derives its header and payload keys, so the file key itself serves nothing else.
+ */
+export function readerKeyOf(fileKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync("sha256", fileKey, Buffer.alloc(0), "mfavault.v1 reader proof", 32));
 }
 
 /**
@@ -34,18 +57,26 @@ export async function encryptToRecipients(plaintext: Uint8Array, recipients: str
  * encrypted to this identity; throws a bad-input error when it is not a well-formed age file or was altered.
  */
 export async function decryptWithIdentity(raw: Buffer, identity: AgeIdentity): Promise<Buffer | null> {
+  return (await decryptOpened(raw, identity))?.plaintext ?? null;
+}
+
+/** As decryptWithIdentity, with the file key the file was opened with. */
+export async function decryptOpened(raw: Buffer, identity: AgeIdentity): Promise<{ plaintext: Buffer; fileKey: Uint8Array } | null> {
   const file = readAgeFile(raw);
   const header = parseHeader(file);
   if (identity.kind === "pq") {
     const { Decrypter } = await import("age-encryption");
     const d = new Decrypter();
     d.addIdentity(identity.encoded);
+    let fileKey: Uint8Array;
     try {
-      return Buffer.from(await d.decrypt(file));
+      // typage unwraps the stanza and checks the header MAC; the payload is ours to open, as for X25519.
+      fileKey = await d.decryptHeader(file.subarray(0, header.payloadOffset));
     } catch (e) {
       if (/no identity matched/i.test(String(e))) return null;
       throw badInput(`age file could not be decrypted: ${String((e as Error).message ?? e)}`);
     }
+    return { plaintext: decryptPayload(fileKey, file.subarray(header.payloadOffset)), fileKey };
   }
   const ourPublic = identity.publicBytes ?? x25519PublicBytes(identity.secret);
   let fileKey: Buffer | null = null;
@@ -57,7 +88,7 @@ export async function decryptWithIdentity(raw: Buffer, identity: AgeIdentity): P
   if (!fileKey) return null;
   const expected = headerMac(fileKey, header.macInput);
   if (!timingSafeEqual(expected, header.mac)) throw badInput("age header: MAC mismatch (the header was altered)");
-  return decryptPayload(fileKey, file.subarray(header.payloadOffset));
+  return { plaintext: decryptPayload(fileKey, file.subarray(header.payloadOffset)), fileKey };
 }
 
 /** What `verify` reads without any key: the stanza types, in order. */

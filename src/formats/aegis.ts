@@ -9,6 +9,11 @@ import { convertRecords, type ImportResult, type ParseOptions } from "./imported
 import { textOf } from "./text.js";
 
 const WHAT = "the Aegis backup";
+/**
+ * The most scrypt work (N·r·p) a slot may ask for: 16 times what Aegis writes (N=2^15, r=8, p=1), about a
+ * second here. A hostile file asking for N=2^20, r=32, p=16 would otherwise take 4 GB and minutes.
+ */
+const MAX_SCRYPT_WORK = 2 ** 22;
 
 function hexField(o: Json, key: string, bytes: number, what: string): Buffer {
   const v = o[key];
@@ -35,6 +40,9 @@ function masterKey(header: Json, password: string): Buffer | null {
     const { n, r, p } = slot;
     if (typeof n !== "number" || typeof r !== "number" || typeof p !== "number" || n < 2 || n > 2 ** 20 || (n & (n - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) {
       throw badInput(`${WHAT}: a password slot has scrypt parameters out of range`);
+    }
+    if (!Number.isInteger(r) || !Number.isInteger(p) || n * r * p > MAX_SCRYPT_WORK) {
+      throw badInput(`${WHAT}: a password slot asks for more scrypt work (N·r·p = ${n * r * p}) than Aegis ever writes: refusing it`);
     }
     const derived = scryptSync(password.normalize("NFC"), hexField(slot, "salt", 32, "slot"), 32, { N: n, r, p, maxmem: 256 * n * r + (1 << 20) });
     const params = record(slot.key_params, `${WHAT}: a slot's "key_params"`);

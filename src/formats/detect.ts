@@ -60,6 +60,7 @@ export function detectFormat(input: Buffer, what: string): Detected {
     throw badInput(`cannot tell which app wrote the JSON in ${what}: ${HINT}`);
   }
   const lines = start.split(/\r\n|\n|\r/).filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  if (lines.length === 0) throw badInput(`${what} holds only comments: nothing to import`);
   const first = lines[0]!.trim();
   if (/^otpauth-migration:/i.test(first) && lines.every((l) => /^otpauth-migration:/i.test(l.trim()))) return { format: "google", encrypted: false };
   if (/^(otpauth|otpauth-migration|steam):/i.test(first)) {

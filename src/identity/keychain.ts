@@ -1,5 +1,6 @@
 // The OS keychain as an identity store, through @napi-rs/keyring (Secret Service on Linux, Keychain on
 // macOS, Credential Manager on Windows). The native addon is loaded only when the keychain is used.
+import { childEnv } from "../child-env.js";
 import { failure } from "../core/errors.js";
 
 const SERVICE = "mfavault";
@@ -51,7 +52,7 @@ function secretServiceOnBus(env: NodeJS.ProcessEnv, bus: string): boolean | null
   const call = (method: string, ...args: string[]) =>
     spawnSync("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", `org.freedesktop.DBus.${method}`, ...args], {
       encoding: "utf8",
-      env: { ...env, DBUS_SESSION_BUS_ADDRESS: bus },
+      env: childEnv({ DBUS_SESSION_BUS_ADDRESS: bus }, env),
       timeout: 5000,
     });
   const owner = call("NameHasOwner", "string:org.freedesktop.secrets");

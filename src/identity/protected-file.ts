@@ -1,20 +1,21 @@
 // The passphrase-protected identity file (identity.age under the XDG config directory): the identity in an
 // age file encrypted with a passphrase (scrypt), for machines with no keychain. `age -d` opens it too.
 // typage does the scrypt work; it is loaded only when such a file is read or written.
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { failure, noAccess, usageError } from "../core/errors.js";
 import { parseIdentityFile, type AgeIdentity } from "../crypto/keys.js";
 import { armor, readAgeFile } from "../crypto/age-header.js";
+import { readableByOthers, readPrivateFile, USER_LIMITS } from "../repo/user-file.js";
 
 /** Asks for a passphrase on the terminal; absent when there is no terminal to ask on. */
 export type AskPassphrase = (message: string) => Promise<string>;
 
-function refuseLoosePermissions(path: string, what: string): void {
-  const st = statSync(path);
-  if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
-    throw noAccess(`${what} ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${path}`);
-  }
+/** The bytes of a file only its owner may read; refused (unread) when group or others can. */
+function readOwnersFile(path: string, what: string): Buffer {
+  return readPrivateFile(path, USER_LIMITS.secret, what, (mode) => {
+    if (readableByOthers(mode)) throw noAccess(`${what} ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${path}`);
+  });
 }
 
 /** MFAVAULT_PASSPHRASE_FILE: the passphrase for scripts, its first line, from a file only the user can read. */
@@ -22,10 +23,9 @@ export function passphraseFromEnv(env: NodeJS.ProcessEnv): string | null {
   const path = env.MFAVAULT_PASSPHRASE_FILE;
   if (!path) return null;
   try {
-    refuseLoosePermissions(path, "passphrase file");
-    return readFileSync(path, "utf8").split(/\r?\n/)[0]!;
+    return readOwnersFile(path, "passphrase file").toString("utf8").split(/\r?\n/)[0]!;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw usageError(`MFAVAULT_PASSPHRASE_FILE names ${path}, which does not exist`);
+    if ((e as { kind?: string }).kind === "notFound") throw usageError(`MFAVAULT_PASSPHRASE_FILE names ${path}, which does not exist`);
     throw e;
   }
 }
@@ -74,8 +74,7 @@ const opened = new Map<string, AgeIdentity[]>();
 export async function readProtectedIdentity(path: string, env: NodeJS.ProcessEnv, ask: AskPassphrase | undefined): Promise<AgeIdentity[]> {
   const cached = opened.get(path);
   if (cached) return cached;
-  refuseLoosePermissions(path, "identity file");
-  const raw = readAgeFile(readFileSync(path));
+  const raw = readAgeFile(readOwnersFile(path, "identity file"));
   const fromEnv = passphraseFromEnv(env);
   if (fromEnv === null && !ask) {
     throw usageError(

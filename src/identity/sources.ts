@@ -2,11 +2,12 @@
 // wins: MFAVAULT_IDENTITY, MFAVAULT_IDENTITY_FILE, a plain identity.txt, the OS keychain, the
 // passphrase-protected identity.age. The environment and plain files are read synchronously and first, so
 // `mfavault code` with a file identity never loads the keychain addon or typage.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { badInput, notFound } from "../core/errors.js";
 import { parseIdentity, parseIdentityFile, type AgeIdentity } from "../crypto/keys.js";
+import { readableByOthers, readPrivateFile, USER_LIMITS } from "../repo/user-file.js";
 import { keychainLabel, readKeychainIdentity } from "./keychain.js";
 import { readProtectedIdentity, type AskPassphrase } from "./protected-file.js";
 
@@ -35,18 +36,10 @@ export function identityFromFile(path: string | undefined, describe: string): Id
     describe,
     load: () => {
       if (!path) return null;
-      let text: string;
-      try {
-        const st = statSync(path);
-        if (process.platform !== "win32" && (st.mode & 0o077) !== 0) {
-          throw badInput(`identity file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}): run chmod 600 ${path}`);
-        }
-        text = readFileSync(path, "utf8");
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`identity file ${path} does not exist`);
-        throw e;
-      }
-      return parseIdentityFile(text);
+      const bytes = readPrivateFile(path, USER_LIMITS.secret, "identity file", (mode) => {
+        if (readableByOthers(mode)) throw badInput(`identity file ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): run chmod 600 ${path}`);
+      });
+      return parseIdentityFile(bytes.toString("utf8"));
     },
   };
 }

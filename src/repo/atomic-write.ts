@@ -1,11 +1,14 @@
 // Writing files so a crash leaves either the old or the new content, never half of one.
+// Files are created 0644 and folders 0755 at most: the umask narrows that, and even umask 000 gives
+// nobody else write access to a vault repository.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomBytes } from "node:crypto";
+import { childEnv } from "../child-env.js";
 
 /** Writes and fsyncs `content` to a fresh file; the caller renames it into place. */
 export function writeDurably(path: string, content: string | Uint8Array, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   const fd = openSync(path, "wx", mode);
   try {
     writeSync(fd, typeof content === "string" ? Buffer.from(content) : content);
@@ -29,7 +32,7 @@ export function writeAllDurably(files: { path: string; content: string | Uint8Ar
     return;
   }
   for (const f of files) {
-    mkdirSync(dirname(f.path), { recursive: true });
+    mkdirSync(dirname(f.path), { recursive: true, mode: 0o755 });
     const fd = openSync(f.path, "wx", 0o644);
     try {
       writeSync(fd, typeof f.content === "string" ? Buffer.from(f.content) : f.content);
@@ -38,7 +41,7 @@ export function writeAllDurably(files: { path: string; content: string | Uint8Ar
     }
   }
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const synced = process.platform === "linux" && spawnSync("sync", ["-f", dirname(files[0]!.path)], { stdio: "ignore" }).status === 0;
+  const synced = process.platform === "linux" && spawnSync("sync", ["-f", dirname(files[0]!.path)], { stdio: "ignore", env: childEnv() }).status === 0;
   if (synced) return;
   for (const f of files) {
     const fd = openSync(f.path, "r");

@@ -3,8 +3,10 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, readdirSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EMPTY_CHAIN, hashLine, parseAuditLine, type ChainHead } from "../core/audit-line.js";
-import { failure } from "../core/errors.js";
+import { badInput, failure } from "../core/errors.js";
 import { AUDIT_DIR } from "./layout.js";
+import { tellRecovery } from "./recovery-notice.js";
+import { LIMITS, refuseLinks } from "./repo-file.js";
 
 const TAIL = 8192;
 // A month file that is a symbolic link (a pull request could point it at ~/.bashrc) is neither read nor
@@ -12,10 +14,12 @@ const TAIL = 8192;
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** The last complete line of a file (without its newline), and where an unfinished last line starts. */
-function readLastLine(fd: number): { line: string | null; completeUpTo: number } {
+function readLastLine(fd: number, what: string): { line: string | null; completeUpTo: number } {
   const size = fstatSync(fd).size;
   let window = TAIL;
   for (;;) {
+    // A last line longer than any audit file may be is damage (or a planted huge file): never read it all.
+    if (window > LIMITS.audit) throw badInput(`${what}: its last ${LIMITS.audit >> 21} MB hold no complete audit line: the file is damaged; restore it from git history ("git log -- ${what}")`);
     const start = Math.max(0, size - window);
     const buf = Buffer.alloc(size - start);
     readSync(fd, buf, 0, buf.length, start);
@@ -55,6 +59,8 @@ function cannotWrite(path: string, e: unknown): Error {
 }
 
 export function readChainHead(root: string, engineer: string): ChainHead {
+  // The folder too: audit/<engineer> as a link would put the chain (and the next line) outside the repo.
+  refuseLinks(root, `${AUDIT_DIR}/${engineer}`);
   const files = auditFiles(root, engineer);
   for (let i = files.length - 1; i >= 0; i--) {
     let fd: number;
@@ -64,7 +70,7 @@ export function readChainHead(root: string, engineer: string): ChainHead {
       throw cannotWrite(files[i]!, e);
     }
     try {
-      const { line } = readLastLine(fd);
+      const { line } = readLastLine(fd, files[i]!);
       if (line === null) continue;
       const parsed = parseAuditLine(line, `${files[i]} (last line)`);
       return { seq: parsed.seq, hash: hashLine(line) };
@@ -84,15 +90,18 @@ export function readChainHead(root: string, engineer: string): ChainHead {
 export function appendLineOnce(path: string, line: string): void {
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
     fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o644);
   } catch (e) {
     throw cannotWrite(path, e);
   }
   try {
-    const { line: last, completeUpTo } = readLastLine(fd);
+    const { line: last, completeUpTo } = readLastLine(fd, path);
     if (last === line) return;
-    if (completeUpTo < fstatSync(fd).size) ftruncateSync(fd, completeUpTo);
+    if (completeUpTo < fstatSync(fd).size) {
+      ftruncateSync(fd, completeUpTo);
+      tellRecovery(`removed the unfinished last line of ${path} (a write cut off when a run was killed; no code was shown for it)`);
+    }
     const data = Buffer.from(`${line}\n`);
     if (writeSync(fd, data) !== data.length) throw failure(`short write to ${path}: no audit line, no code`);
     fdatasyncSync(fd);

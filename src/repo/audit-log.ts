@@ -6,9 +6,8 @@ import { auditFileFor, buildAuditLine, type AuditFields } from "../core/audit-li
 import { appendLineOnce, readChainHead } from "./audit-file.js";
 import { forwardAuditLine, rememberRecorder } from "./audit-forward.js";
 import { commitPaths, remoteUrl } from "./git.js";
-import { acquireLock } from "./lock.js";
 import type { Session } from "./session.js";
-import { lockPath, recoverInterrupted, type AuditAppend } from "./transaction.js";
+import { lockRepository, recoverInterrupted, type AuditAppend } from "./transaction.js";
 
 /** Builds the next line of the acting engineer's chain. Call only while holding the repository lock. */
 export function nextAuditLine(s: Session, fields: AuditFields): AuditAppend {
@@ -25,7 +24,7 @@ export function nextAuditLine(s: Session, fields: AuditFields): AuditAppend {
  * disk and committed; throws, and the caller shows nothing, if either fails.
  */
 export function recordRead(s: Session, fields: AuditFields, commit: boolean): void {
-  const release = acquireLock(lockPath(s.root));
+  const release = lockRepository(s.root);
   try {
     recoverInterrupted(s.root);
     const append = nextAuditLine(s, fields);

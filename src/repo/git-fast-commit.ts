@@ -6,6 +6,7 @@
 // with git plumbing instead; the result is the same commit either way.
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { childEnv } from "../child-env.js";
 import { committerIdent, formatIdent } from "./git-config.js";
 import { parseIndex, serializeIndex, setTreeSha, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
 import { treeBody, treeMode, writeLooseObject, type TreeItem } from "./git-objects.js";
@@ -64,7 +65,47 @@ function autoGcWhenLoose(root: string, gitDir: string): void {
   }
   if (loose <= 8) return;
   const { spawn } = process.getBuiltinModule("node:child_process");
-  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore" }).unref();
+  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore", env: childEnv() }).unref();
+}
+
+/** A lock file still there this long after a takeover belongs to no running git. */
+const LIVE_GIT_GRACE_MS = 1000;
+
+/**
+ * Removes the git lock files a killed run left: the fast commit's own (index.lock, the branch's lock)
+ * and those of a git child killed with it. Called only while holding the repository lock taken over
+ * from a dead mfavault that took it at `since`: a lock file older than that is not the dead run's, and
+ * one that goes away within a second belonged to a git still at work. Returns the paths removed.
+ */
+export function clearLeftoverGitLocks(root: string, since: number): string[] {
+  const gitDir = join(root, ".git");
+  const names = ["index.lock", "HEAD.lock", "packed-refs.lock", "mfavault-index.lock"];
+  try {
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
+    if (head.startsWith("ref: refs/heads/")) names.push(`${head.slice(5)}.lock`);
+  } catch {
+    // no HEAD to follow: the fixed names are all there is to check
+  }
+  const removed: string[] = [];
+  const giveUp = Date.now() + LIVE_GIT_GRACE_MS;
+  for (const name of names) {
+    const path = join(gitDir, name);
+    for (;;) {
+      const st = statSync(path, { throwIfNoEntry: false });
+      if (!st || st.mtimeMs < since - 1000) break;
+      if (Date.now() >= giveUp) {
+        try {
+          unlinkSync(path);
+          removed.push(`.git/${name}`);
+        } catch {
+          // gone at the last moment
+        }
+        break;
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  return removed;
 }
 
 export function fastCommitFile(root: string, path: string, message: string, env: NodeJS.ProcessEnv = process.env): string | null {

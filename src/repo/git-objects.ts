@@ -66,7 +66,7 @@ export function writeLooseObject(gitDir: string, type: string, body: Buffer): Bu
     fd = openSync(tmp, "wx", 0o444);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
     fd = openSync(tmp, "wx", 0o444);
   }
   try {

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { failure } from "../core/errors.js";
+import { childEnv } from "../child-env.js";
 import { fastCommitFile } from "./git-fast-commit.js";
 
 export interface GitResult {
@@ -15,7 +16,7 @@ export interface GitResult {
 export function runGit(cwd: string, args: string[], input?: string, extraEnv: Record<string, string> = {}): GitResult {
   // Loaded on first use: reading a code that needs no commit never pays for child_process.
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const r = spawnSync("git", args, { cwd, input, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...extraEnv }, maxBuffer: 256 << 20 });
+  const r = spawnSync("git", args, { cwd, input, encoding: "utf8", env: childEnv({ GIT_TERMINAL_PROMPT: "0", ...extraEnv }), maxBuffer: 256 << 20 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     throw failure(code === "ENOENT" ? "git is not installed or not on PATH: install git and retry" : `git could not run: ${r.error.message}`);
@@ -26,7 +27,10 @@ export function runGit(cwd: string, args: string[], input?: string, extraEnv: Re
 export function git(cwd: string, args: string[], input?: string, extraEnv?: Record<string, string>): string {
   const r = runGit(cwd, args, input, extraEnv);
   if (r.status !== 0) {
-    const msg = r.stderr.trim().split("\n").slice(-3).join(" ");
+    // git's own "fatal:" line names the file or ref at fault; the last line says what to do about it.
+    const lines = r.stderr.trim().split("\n");
+    const fatal = lines.find((l) => /^(fatal|error): /.test(l));
+    const msg = fatal ? [fatal, ...(lines[lines.length - 1] !== fatal ? [lines[lines.length - 1]] : [])].join(" ") : lines.slice(-3).join(" ");
     if (/tell me who you are|empty ident|user\.email/i.test(msg)) {
       throw failure('git does not know who you are: run git config user.name "Your Name" and git config user.email you@example.com');
     }

@@ -1,5 +1,6 @@
 // Files as git holds them: the tracked paths, the staged ones, and file contents read from the index
 // (what a commit would record) in one `git cat-file --batch` run rather than one `git show :path` each.
+import { childEnv } from "../child-env.js";
 import { failure } from "../core/errors.js";
 import { runGit } from "./git.js";
 
@@ -26,7 +27,7 @@ export function readIndexFiles(root: string, paths: string[]): Map<string, Buffe
   for (const p of paths) if (p.includes("\n")) out.set(p, null);
   if (asked.length === 0) return out;
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const r = spawnSync("git", ["cat-file", "--batch"], { cwd: root, input: asked.map((p) => `:./${p}\n`).join(""), maxBuffer: 1 << 30 });
+  const r = spawnSync("git", ["cat-file", "--batch"], { cwd: root, input: asked.map((p) => `:./${p}\n`).join(""), maxBuffer: 1 << 30, env: childEnv() });
   if (r.error || r.status !== 0) throw failure(`git cat-file could not read the index: ${String(r.error?.message ?? r.stderr)}`);
   const data = r.stdout;
   let pos = 0;

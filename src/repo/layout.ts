@@ -1,7 +1,7 @@
 // Where things live in a vault repository. Every path the tool touches is built here from checked names.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_VAULT_DEPTH } from "../core/names.js";
+import { isName, MAX_VAULT_DEPTH } from "../core/names.js";
 
 export const CONFIG_FILE = "mfavault.json";
 export const TEAM_DIR = "team";
@@ -18,14 +18,15 @@ export function vaultExists(root: string, vault: string): boolean {
   return existsSync(join(root, vaultFile(vault)));
 }
 
-/** Every vault in the repository (scopes included), sorted, found by their vault.age files. */
+/** Every vault in the repository (scopes included), sorted, found by their vault.age files; only real folders with valid names. */
 export function listVaults(root: string): string[] {
   const found: string[] = [];
   const walk = (rel: string, depth: number) => {
     let names: string[];
     try {
       names = readdirSync(join(root, CLIENTS_DIR, rel), { withFileTypes: true })
-        .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+        // A folder whose name is no vault name (terminal escapes, look-alike letters, a link) is not a vault.
+        .filter((d) => d.isDirectory() && isName(d.name))
         .map((d) => d.name);
     } catch {
       return;

@@ -71,8 +71,24 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-export function acquireLock(path: string): () => void {
+/** The process whose stale lock was taken over: its pid if it wrote one, and when it took the lock. */
+export interface DeadHolder {
+  pid: number | null;
+  since: number;
+}
+
+function deadHolder(holder: { text: string; mtimeMs: number }): DeadHolder {
+  const m = /^(\d+) (.+) (\d+)$/.exec(holder.text);
+  return m ? { pid: Number(m[1]), since: Number(m[3]) } : { pid: null, since: holder.mtimeMs };
+}
+
+/**
+ * Takes the lock, waiting for a live holder and taking over from a dead one. After a takeover,
+ * `onTakeover` runs while the lock is held, to clean up what the dead holder left half done.
+ */
+export function acquireLock(path: string, onTakeover?: (dead: DeadHolder) => void): () => void {
   const deadline = Date.now() + WAIT_MS;
+  let tookOver: DeadHolder | null = null;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);
@@ -83,14 +99,26 @@ export function acquireLock(path: string): () => void {
         closeSync(fd);
       }
       // Release only our own lock: one taken over as stale (after STALE_ALIVE_MS) now belongs to another.
-      return () => {
+      const release = () => {
         if (readHolder(path)?.text === mine) unlinkQuietly(path);
       };
+      if (tookOver && onTakeover) {
+        try {
+          onTakeover(tookOver);
+        } catch (e) {
+          release();
+          throw e;
+        }
+      }
+      return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const holder = readHolder(path);
-    if (holder && holderIsGone(holder.text, holder.mtimeMs) && breakStaleLock(path, holder.text)) continue;
+    if (holder && holderIsGone(holder.text, holder.mtimeMs) && breakStaleLock(path, holder.text)) {
+      tookOver = deadHolder(holder);
+      continue;
+    }
     if (Date.now() > deadline) {
       throw failure(`the vault repository is locked by another mfavault (${path}); if no mfavault is running, delete that file`);
     }

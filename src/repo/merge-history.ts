@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { childEnv } from "../child-env.js";
 import { parseJsonText } from "../core/canonical-json.js";
 import { parseManifest, type Manifest } from "../core/manifest.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -32,7 +33,7 @@ function blobsInHistory(root: string, path: string): string[] {
 function readBlobs(root: string, blobs: string[]): Buffer[] {
   if (blobs.length === 0) return [];
   const { spawnSync } = process.getBuiltinModule("node:child_process");
-  const r = spawnSync("git", ["cat-file", "--batch"], { cwd: root, input: `${blobs.join("\n")}\n`, maxBuffer: 1 << 30 });
+  const r = spawnSync("git", ["cat-file", "--batch"], { cwd: root, input: `${blobs.join("\n")}\n`, maxBuffer: 1 << 30, env: childEnv() });
   const out: Buffer[] = [];
   const buf = r.stdout as Buffer;
   let pos = 0;

@@ -5,10 +5,10 @@ import { isMfaError, MfaError, type ErrorKind } from "../core/errors.js";
 import { markRotationDue, rotationDueItems, type ReaderPlan, type RotationDueItem, type VaultReaders } from "../core/policy.js";
 import { serializeRecipientsFile } from "../core/recipients-file.js";
 import { recipientsFile } from "./layout.js";
-import { acquireLock } from "./lock.js";
 import type { VaultWrite } from "./save.js";
 import type { Session } from "./session.js";
-import { lockPath, recoverInterrupted, type FileChange } from "./transaction.js";
+import { lockRepository, recoverInterrupted, type FileChange } from "./transaction.js";
+import { requireVouchedManifest } from "./manifest-vouch.js";
 import { loadVaultDoc, readManifest, readRecipients } from "./vault-store.js";
 
 /** A vault left unchanged, why, and who can finish the job. */
@@ -35,7 +35,7 @@ export interface PreparedRewrite {
  * from a half-applied tree would mix states. Returns recovery's sentence for the user, or null.
  */
 export function finishInterrupted(root: string): string | null {
-  const release = acquireLock(lockPath(root));
+  const release = lockRepository(root);
   try {
     return recoverInterrupted(root);
   } finally {
@@ -68,6 +68,11 @@ export interface PrepareOptions {
   reason: (engineer: string) => string;
   /** The command another engineer should run to finish a vault we cannot open. */
   finishCommand: (vault: string) => string;
+  /**
+   * Rekey: the new readers are the recipients file's, applied deliberately. Otherwise (grant, revoke) they
+   * are derived from the manifest's, which must then vouch for vault.age (repo/manifest-vouch.ts).
+   */
+  appliesRecipientsFile?: boolean;
 }
 
 /** Decrypts and re-plans every vault a change touches; writes nothing. */
@@ -97,6 +102,15 @@ export async function prepareRewrite(s: Session, plans: ReaderPlan[], opts: Prep
       if (!isMfaError(e)) throw e;
       out.blocked.push(blockedByRead(s, p.vault, e, opts.finishCommand(p.vault)));
       continue;
+    }
+    if (!opts.appliesRecipientsFile) {
+      try {
+        requireVouchedManifest(s.root, doc);
+      } catch (e) {
+        if (!isMfaError(e)) throw e;
+        out.blocked.push({ vault: p.vault, kind: e.kind, message: `${p.vault} left unchanged: ${e.message}` });
+        continue;
+      }
     }
     const marked = new Set<string>();
     for (const engineer of p.lost) {

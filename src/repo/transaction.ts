@@ -10,8 +10,11 @@ import { badInput, failure } from "../core/errors.js";
 import { writeAllDurably, writeFileAtomic } from "./atomic-write.js";
 import { appendLineOnce } from "./audit-file.js";
 import { forwardAuditLine } from "./audit-forward.js";
+import { clearLeftoverGitLocks } from "./git-fast-commit.js";
 import { commitPaths, dirtyPaths, gitDir } from "./git.js";
-import { acquireLock } from "./lock.js";
+import { acquireLock, type DeadHolder } from "./lock.js";
+import { tellRecovery } from "./recovery-notice.js";
+import { refuseLinks } from "./repo-file.js";
 
 export interface FileChange {
   path: string;
@@ -49,6 +52,23 @@ const txDir = (root: string) => join(gitDir(root), "mfavault-tx");
 const journalPath = (root: string) => join(gitDir(root), "mfavault-journal.json");
 export const lockPath = (root: string) => join(gitDir(root), "mfavault.lock");
 
+/**
+ * The repository lock around every change and audit line. Taken over from a killed mfavault, it first
+ * clears what that run left in .git that would make every later commit fail (git lock files) or litter.
+ */
+export function lockRepository(root: string): () => void {
+  return acquireLock(lockPath(root), (dead) => clearAfterDeadRun(root, dead));
+}
+
+function clearAfterDeadRun(root: string, dead: DeadHolder): void {
+  const removed = clearLeftoverGitLocks(root, dead.since);
+  for (const name of readdirSync(gitDir(root))) {
+    if (name.startsWith("mfavault-journal.json.") && name.endsWith(".tmp")) rmSync(join(gitDir(root), name), { force: true });
+  }
+  const who = dead.pid === null ? "an mfavault that was killed" : `an mfavault that was killed (pid ${dead.pid})`;
+  if (removed.length > 0) tellRecovery(`removed ${removed.join(", ")} left by ${who}`);
+}
+
 function checkInside(path: string): void {
   if (path.startsWith("/") || path.split("/").some((s) => s === ".." || s === "" || s === ".git")) {
     throw badInput(`refusing to write outside the vault repository: ${path}`);
@@ -61,7 +81,7 @@ function applyJournal(root: string, j: Journal, replay = false): void {
     if (f.staged === null) {
       rmSync(target, { force: true });
     } else if (existsSync(f.staged)) {
-      mkdirSync(join(target, ".."), { recursive: true });
+      mkdirSync(join(target, ".."), { recursive: true, mode: 0o755 });
       renameSync(f.staged, target);
     }
   }
@@ -72,16 +92,21 @@ function applyJournal(root: string, j: Journal, replay = false): void {
   rmSync(txDir(root), { recursive: true, force: true });
 }
 
-/** Finishes or discards what a killed run left behind. Returns a sentence for the user, or null. */
+function told(sentence: string): string {
+  tellRecovery(sentence);
+  return sentence;
+}
+
+/** Finishes or discards what a killed run left behind, and says so. Returns that sentence, or null. */
 export function recoverInterrupted(root: string): string | null {
   if (existsSync(journalPath(root))) {
     const j = JSON.parse(readFileSync(journalPath(root), "utf8")) as Journal;
     applyJournal(root, j, true);
-    return `finished an interrupted change: ${j.message}`;
+    return told(`finished an interrupted change: ${j.message}`);
   }
   if (existsSync(txDir(root)) && readdirSync(txDir(root)).length > 0) {
     rmSync(txDir(root), { recursive: true, force: true });
-    return "discarded the staged files of a change that was interrupted before it started";
+    return told("discarded the staged files of a change that was interrupted before it started");
   }
   return null;
 }
@@ -102,7 +127,7 @@ export interface ChangeOptions {
 /** Applies a change under the repository lock; returns what recovery said, if anything ran. */
 export function applyChange(root: string, change: ChangeOptions): { recovered: string | null } {
   for (const f of change.files) checkInside(f.path);
-  const release = acquireLock(lockPath(root));
+  const release = lockRepository(root);
   try {
     const recovered = recoverInterrupted(root);
     for (const f of change.files) {
@@ -116,7 +141,8 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
     if (dirty.length > 0) {
       throw failure(`uncommitted changes in ${dirty.join(", ")}: commit them, or discard them with "git checkout -- <file>", then retry`);
     }
-    mkdirSync(txDir(root), { recursive: true });
+    for (const f of change.files) refuseLinks(root, f.path);
+    mkdirSync(txDir(root), { recursive: true, mode: 0o700 });
     const journal: Journal = { message: change.message, commit: change.commit, files: [] };
     const toStage: { path: string; content: string }[] = [];
     change.files.forEach((f, i) => {
@@ -125,7 +151,10 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
       journal.files.push({ path: f.path, staged });
     });
     writeAllDurably(toStage);
-    if (change.audit) journal.audit = change.audit();
+    if (change.audit) {
+      journal.audit = change.audit();
+      refuseLinks(root, journal.audit.path);
+    }
     writeFileAtomic(journalPath(root), JSON.stringify(journal), 0o600);
     applyJournal(root, journal);
     if (journal.audit) forwardAuditLine(root, journal.audit, change.commit);

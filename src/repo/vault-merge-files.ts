@@ -3,11 +3,11 @@
 // Whichever of vault.age and manifest.json git merges first computes the pair; the other reuses it.
 import { parseJsonText } from "../core/canonical-json.js";
 import { noAccess, notFound } from "../core/errors.js";
-import { parseManifest, type Manifest } from "../core/manifest.js";
+import { parseManifest, readerProofValid, type Manifest } from "../core/manifest.js";
 import { parseRecipientsFile, serializeRecipientsFile } from "../core/recipients-file.js";
 import { parseVaultDoc, type VaultDoc } from "../core/vault-doc.js";
 import { markRemovedReaders, mergeReaders, mergeSets, mergeVaultDocs } from "../core/vault-merge.js";
-import { decryptWithIdentity } from "../crypto/age-file.js";
+import { decryptOpened, readerKeyOf } from "../crypto/age-file.js";
 import { manifestFile, recipientsFile, vaultFile } from "./layout.js";
 import { findManifestFor, findVaultFor, readStash, stashKey, vaultAgeSha, writeStash, type MergedPair } from "./merge-history.js";
 import type { Session } from "./session.js";
@@ -73,15 +73,23 @@ function pairSides(root: string, vault: string, kind: "vault" | "manifest", give
 }
 
 async function openSide(s: Session, vault: string, side: Side, v: Version): Promise<VaultDoc> {
-  const plaintext = await decryptWithIdentity(v.vaultAge, s.identity);
-  if (!plaintext) {
+  const opened = await decryptOpened(v.vaultAge, s.identity);
+  if (!opened) {
     const readers = v.manifest.recipients.map((r) => r.name).join(", ");
     throw noAccess(
       `cannot merge ${vaultFile(vault)}: you (${s.me.name}) cannot decrypt the ${side} version, encrypted to ${readers}; ` +
         "no side was picked: abort this merge and ask one of them to merge it",
     );
   }
-  return parseVaultDoc(plaintext.toString("utf8"), vault);
+  // The merged readers come from the sides' manifests: each must have been written by one of its readers
+  // (a team member who is no reader can sign a manifest naming themselves; see core/manifest.ts).
+  if (!readerProofValid(v.manifest, readerKeyOf(opened.fileKey))) {
+    throw noAccess(
+      `cannot merge ${vaultFile(vault)}: the ${side} ${manifestFile(vault)} (signed by ${v.manifest.writer}) carries no valid reader proof — ` +
+        `it was not written by anyone who could open that vault.age; no side was picked: see who changed it ("git log -p -- clients/${vault}") before merging by hand`,
+    );
+  }
+  return parseVaultDoc(opened.plaintext.toString("utf8"), vault);
 }
 
 async function mergePair(s: Session, vault: string, sides: Sides<Version | null>): Promise<MergedPair> {

@@ -8,6 +8,7 @@ import type { VaultDoc } from "../core/vault-doc.js";
 import { nextAuditLine, recordRead } from "./audit-log.js";
 import { recipientsFile } from "./layout.js";
 import type { Session } from "./session.js";
+import { requireVouchedManifest } from "./manifest-vouch.js";
 import { applyChange } from "./transaction.js";
 import { readManifest, vaultFiles } from "./vault-store.js";
 
@@ -43,6 +44,8 @@ export async function recordVaultRead(s: Session, r: VaultRead): Promise<void> {
     recordRead(s, fields, r.commit);
     return;
   }
+  // It re-encrypts, so only to the readers of a manifest written by a reader (repo/manifest-vouch.ts).
+  requireVouchedManifest(s.root, r.doc);
   const doc = r.clearance.breakGlass ? markOpened(r.doc, r.opened, breakGlassMark(s.me.name, s.now())) : r.doc;
   const readers = readManifest(s.root, doc.vault).recipients.map((x) => x.name);
   const files = (await vaultFiles(s, doc, readers)).filter((f) => f.path !== recipientsFile(doc.vault));

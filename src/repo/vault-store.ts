@@ -3,13 +3,14 @@
 import { createHash } from "node:crypto";
 import type { Card } from "../core/card.js";
 import { parseJsonText } from "../core/canonical-json.js";
-import { badInput, noAccess, notFound } from "../core/errors.js";
-import { parseManifest, serializeManifest, signManifest, type Manifest, type ManifestRecipient } from "../core/manifest.js";
+import { badInput, isMfaError, noAccess, notFound } from "../core/errors.js";
+import { parseManifest, readerProof, serializeManifest, signManifest, type Manifest, type ManifestRecipient, type UnsignedManifest } from "../core/manifest.js";
 import type { SigningKey } from "../crypto/keys.js";
 import { parseRecipientsFile, serializeRecipientsFile } from "../core/recipients-file.js";
 import { parseVaultDoc, serializeVaultDoc, type VaultDoc } from "../core/vault-doc.js";
-import { decryptWithIdentity, encryptToRecipients, stanzaTypes } from "../crypto/age-file.js";
+import { decryptOpened, encryptSealed, readerKeyOf, stanzaTypes } from "../crypto/age-file.js";
 import { manifestFile, recipientsFile, vaultExists, vaultFile } from "./layout.js";
+import { requireVouchedManifest } from "./manifest-vouch.js";
 import type { Session } from "./session.js";
 import type { FileChange } from "./transaction.js";
 import { LIMITS, readRepoBytes, readRepoText } from "./repo-file.js";
@@ -25,7 +26,14 @@ export function readRecipients(root: string, vault: string): string[] {
 
 export function readManifest(root: string, vault: string): Manifest {
   const path = manifestFile(vault);
-  return parseManifest(parseJsonText(readRepoText(root, path, LIMITS.manifest), path), path);
+  const text = readRepoText(root, path, LIMITS.manifest);
+  try {
+    return parseManifest(parseJsonText(text, path), path);
+  } catch (e) {
+    if (!isMfaError(e)) throw e;
+    const what = e.message.startsWith(path) ? e.message : `${path}: ${e.message}`;
+    throw badInput(`${what} — restore it ("git checkout -- ${path}", or an older version from "git log -- ${path}"), or have a reader re-encrypt the vault with "mfavault rekey ${vault}"`);
+  }
 }
 
 export function requireVault(root: string, vault: string): void {
@@ -41,22 +49,54 @@ function readersOf(root: string, vault: string): string[] {
   }
 }
 
+/** What to do about a damaged or replaced file: where the good version is, and who wrote the vault last. */
+function restoreHint(root: string, vault: string, path: string): string {
+  let writer = "its writer";
+  try {
+    const m = readManifest(root, vault);
+    writer = `${m.writer}, who wrote it last (${m.written})`;
+  } catch {
+    // no readable manifest: no name to give
+  }
+  return `restore the last good version ("git checkout -- ${path}" if the change is not committed, else pick one from "git log -- ${path}" and "git checkout <commit> -- ${path}"), or ask ${writer}`;
+}
+
+/** Whether the signed manifest says the vault is encrypted to this engineer's key. */
+function manifestNamesMe(s: Session, vault: string): boolean {
+  try {
+    return readManifest(s.root, vault).recipients.some((r) => r.name === s.me.name && r.recipient === s.me.recipient);
+  } catch {
+    return false;
+  }
+}
+
 export async function loadVaultDoc(s: Session, vault: string): Promise<VaultDoc> {
   requireVault(s.root, vault);
   const path = vaultFile(vault);
   const raw = readRepoBytes(s.root, path, LIMITS.vault);
-  let plaintext: Buffer | null;
+  let opened: { plaintext: Buffer; fileKey: Uint8Array } | null;
   try {
-    plaintext = await decryptWithIdentity(raw, s.identity);
+    opened = await decryptOpened(raw, s.identity);
   } catch (e) {
-    throw badInput(`${path}: ${(e as Error).message} — restore the last good version with "git checkout HEAD~1 -- ${path}" or ask its writer`);
+    throw badInput(`${path}: ${(e as Error).message} — the file is damaged; nothing was written: ${restoreHint(s.root, vault, path)}`);
   }
-  if (!plaintext) {
+  if (!opened && manifestNamesMe(s, vault)) {
+    // The signed manifest says we can open it, the file says otherwise: it was replaced (or its stanza for us damaged).
+    throw noAccess(`${path}: it does not open with your key, although ${manifestFile(vault)} says it was encrypted to you — it was replaced or damaged since; nothing was written: ${restoreHint(s.root, vault, path)}`);
+  }
+  if (!opened) {
     const readers = readersOf(s.root, vault).filter((n) => n !== s.me.name);
     const who = readers.length ? `it is encrypted to ${readers.join(", ")} — ask one of them to run "mfavault grant ${s.me.name} ${vault}"` : "no one listed can open it";
     throw noAccess(`no access to ${vault}: ${who}`);
   }
-  return { ...parseVaultDoc(plaintext.toString("utf8"), vault), loadedFrom: sha256(raw) };
+  let doc: VaultDoc;
+  try {
+    doc = parseVaultDoc(opened.plaintext.toString("utf8"), vault);
+  } catch (e) {
+    if (!isMfaError(e)) throw e;
+    throw badInput(`${path}: it decrypts, but not to a valid vault document (${e.message}); nothing was written: ${restoreHint(s.root, vault, path)}`);
+  }
+  return { ...doc, loadedFrom: sha256(raw), readerKey: readerKeyOf(opened.fileKey) };
 }
 
 export function sha256(text: string | Uint8Array): string {
@@ -91,28 +131,29 @@ export async function sealVault(
   recipients: ManifestRecipient[],
   signer: { name: string; key: SigningKey; now: Date },
 ): Promise<{ vaultAge: string; manifest: string }> {
-  const armored = await encryptToRecipients(Buffer.from(serializeVaultDoc(doc)), recipients.map((r) => r.recipient));
-  const manifest = signManifest(
-    {
-      version: 1,
-      vault: doc.vault,
-      recipients,
-      stanzas: stanzaTypes(Buffer.from(armored)).length,
-      sha256: sha256(armored),
-      writer: signer.name,
-      written: signer.now.toISOString(),
-    },
-    signer.key,
-  );
+  const { armored, fileKey } = await encryptSealed(Buffer.from(serializeVaultDoc(doc)), recipients.map((r) => r.recipient));
+  const unsigned: UnsignedManifest = {
+    version: 1,
+    vault: doc.vault,
+    recipients,
+    stanzas: stanzaTypes(Buffer.from(armored)).length,
+    sha256: sha256(armored),
+    writer: signer.name,
+    written: signer.now.toISOString(),
+  };
+  const manifest = { ...signManifest(unsigned, signer.key), readerProof: readerProof(unsigned, readerKeyOf(fileKey)) };
   return { vaultAge: armored, manifest: serializeManifest(manifest) };
 }
 
 /**
- * The engineers a content change re-encrypts to: the ones the vault is encrypted to now. A recipients
- * file edited by hand is applied only by `rekey`, deliberately, never as a side effect of adding a seed.
+ * The engineers a content change re-encrypts to: the ones the vault is encrypted to now, as its manifest
+ * vouches. A recipients file edited by hand is applied only by `rekey`, deliberately, never as a side
+ * effect of adding a seed; so is a vault.age re-encrypted outside mfavault.
  */
-export function currentReaders(root: string, vault: string): string[] {
-  const inManifest = readManifest(root, vault).recipients.map((r) => r.name).sort();
+export function currentReaders(root: string, doc: VaultDoc): string[] {
+  const vault = doc.vault;
+  const manifest = readManifest(root, vault);
+  const inManifest = manifest.recipients.map((r) => r.name).sort();
   const declared = readRecipients(root, vault).sort();
   if (inManifest.join(",") !== declared.join(",")) {
     throw badInput(
@@ -120,5 +161,6 @@ export function currentReaders(root: string, vault: string): string[] {
         `apply the file with "mfavault rekey ${vault}", or restore it with "git checkout -- ${recipientsFile(vault)}"`,
     );
   }
+  requireVouchedManifest(root, doc);
   return inManifest;
 }

@@ -29,6 +29,8 @@ beforeAll(async () => {
   const to = ["alice", "bob", "carol"].flatMap((n) => ["-r", w.engineers.get(n)!.recipient]);
   execaSync("age", ["-e", "-a", ...to, "-o", join(w.repo, "clients/acme/vault.age"), plain]);
   w.git(["commit", "-qm", "acme/web from the old system", "clients/acme/vault.age"]);
+  // A vault re-encrypted outside mfavault is applied deliberately before anything re-encrypts it again.
+  await ok("alice", ["rekey", "acme"]);
 
   for (const [who, e] of [["bob", "aws"], ["bob", "gcp"], ["bob", "aws"], ["carol", "aws"], ["carol", "gcp"], ["carol", "vpn"]]) await ok(who!, ["code", `acme/${e}`]);
   await ok("alice", ["revoke", "bob", "acme"]);

@@ -70,11 +70,11 @@ function gcm(key: Buffer, plain: Buffer): { nonce: Buffer; data: Buffer; tag: Bu
   return { nonce, data, tag: c.getAuthTag() };
 }
 
-/** An encrypted Aegis backup of `db` with one password slot (scrypt N=2^15, r=8, p=1, as Aegis writes). */
-export function encryptedAegis(db: unknown, password: string): string {
+/** An encrypted Aegis backup of `db` with one password slot (scrypt N=2^15, r=8, p=1, as Aegis writes; cheaper for fuzzing). */
+export function encryptedAegis(db: unknown, password: string, scrypt = { N: 32768, r: 8, p: 1 }): string {
   const masterKey = randomBytes(32);
   const salt = randomBytes(32);
-  const slotKey = scryptSync(password, salt, 32, { N: 32768, r: 8, p: 1, maxmem: 64 << 20 });
+  const slotKey = scryptSync(password, salt, 32, { ...scrypt, maxmem: 64 << 20 });
   const wrapped = gcm(slotKey, masterKey);
   const body = gcm(masterKey, Buffer.from(JSON.stringify(db)));
   const slot = {
@@ -82,9 +82,9 @@ export function encryptedAegis(db: unknown, password: string): string {
     uuid: "01234567-89ab-4def-8123-456789abcdef",
     key: wrapped.data.toString("hex"),
     key_params: { nonce: wrapped.nonce.toString("hex"), tag: wrapped.tag.toString("hex") },
-    n: 32768,
-    r: 8,
-    p: 1,
+    n: scrypt.N,
+    r: scrypt.r,
+    p: scrypt.p,
     salt: salt.toString("hex"),
     repaired: true,
     is_backup: false,

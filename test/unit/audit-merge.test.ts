@@ -46,6 +46,13 @@ describe("rechainAuditFile", () => {
     expect(() => rechainAuditFile("f", file(base.text), file([...base.text, ...kept.text]), tampered, "alice", key)).toThrow(/append-only/);
   });
 
+  it("never signs again a line the engineer did not sign: one pushed into their file by someone else", async () => {
+    const { randomBytes } = await import("node:crypto");
+    const mallory = deriveSigningKey(parseIdentity(encodeX25519Identity(randomBytes(32))));
+    const forged = buildAuditLine({ action: "code", target: "acme/framed" }, { engineer: "alice", host: "h", now: new Date(Date.UTC(2026, 0, 3)), head: base.head }, mallory).text;
+    expect(() => rechainAuditFile("f", file(base.text), file([...base.text, ...kept.text]), file([...base.text, moved.text[0]!, forged]), "alice", key)).toThrow(/a new line on the other side is not signed by alice/);
+  });
+
   it("refuses lines of another engineer", () => {
     expect(() => rechainAuditFile("f", file(base.text), file([...base.text, ...kept.text]), file([...base.text, ...moved.text]), "bob", key)).toThrow(/another engineer/);
   });
