@@ -12,6 +12,14 @@ export interface ParsedUri {
   warnings: string[];
 }
 
+/**
+ * Whether a value from a URI is safe to quote in an error: short and plain. A damaged URI can run the
+ * secret into a neighbouring field, and an error message must never carry a seed.
+ */
+function quotable(value: string): boolean {
+  return /^[A-Za-z0-9.-]{1,10}$/.test(value);
+}
+
 function decodeComponent(s: string, what: string): string {
   try {
     return decodeURIComponent(s);
@@ -44,7 +52,7 @@ export function parseAlgorithm(raw: string | undefined, where = "otpauth URI"): 
   if (raw === undefined || raw === "") return "SHA1";
   const a = raw.replace(/^Algorithm\./i, "").replace(/^hmac/i, "").toUpperCase().replace("-", "");
   if (a === "SHA1" || a === "SHA256" || a === "SHA512") return a;
-  throw badInput(`${where ? `${where}: ` : ""}unsupported algorithm "${raw.slice(0, 20)}" (SHA1, SHA256 or SHA512)`);
+  throw badInput(`${where ? `${where}: ` : ""}unsupported algorithm${quotable(raw) ? ` "${raw}"` : ""} (SHA1, SHA256 or SHA512)`);
 }
 
 export function parseOtpauthUri(input: string): ParsedUri {
@@ -61,7 +69,7 @@ export function parseOtpauthUri(input: string): ParsedUri {
   }
   if (m[4]) throw badInput("otpauth URI: unexpected '#' fragment (an unencoded '#' in the label?)");
   let type = m[1]!.toLowerCase() as OtpType;
-  if (type !== "totp" && type !== "hotp" && type !== "steam") throw badInput(`otpauth URI: unknown type "${m[1]!.slice(0, 10)}" (totp, hotp or steam)`);
+  if (type !== "totp" && type !== "hotp" && type !== "steam") throw badInput(`otpauth URI: unknown type${quotable(m[1]!) ? ` "${m[1]}"` : ""} (totp, hotp or steam)`);
   const q = parseQuery(m[3] ?? "");
   const label = decodeComponent(m[2]!, "the label");
 
