@@ -6,6 +6,7 @@
 // hand edit, a replaced file, a manifest forged by a team member who is no reader) and nothing is
 // written. Reads stay possible: a vault re-encrypted with the plain age CLI (break-glass) is readable,
 // and `rekey` applies the recipients file deliberately.
+import { join } from "node:path";
 import { badInput, failure } from "../core/errors.js";
 import type { Finding } from "../core/finding.js";
 import { readerProofValid } from "../core/manifest.js";
@@ -15,6 +16,7 @@ import { dirtyPaths } from "./git.js";
 import { manifestFile, recipientsFile, vaultFile } from "./layout.js";
 import { LIMITS, readRepoBytes, readRepoText } from "./repo-file.js";
 import { readTeam } from "./team-store.js";
+import { changedMeanwhile, currentSha, lockRepository } from "./transaction.js";
 import { readManifest } from "./vault-store.js";
 
 /**
@@ -48,11 +50,21 @@ function problemsWith(root: string, doc: VaultDoc): Finding[] {
 /** Throws, naming the file and the way out, unless the manifest vouches for the vault.age `doc` came from. */
 export function requireVouchedManifest(root: string, doc: VaultDoc): void {
   const vault = doc.vault;
-  const problems = problemsWith(root, doc);
+  let problems = problemsWith(root, doc);
   if (problems.length === 0) return;
-  // An edit not yet committed is said as such, as every write says it (see applyChange).
-  const dirty = dirtyPaths(root, [vaultFile(vault), manifestFile(vault)]);
-  if (dirty.length > 0) throw failure(`uncommitted changes in ${dirty.join(", ")}: commit them, or discard them with "git checkout -- <file>", then retry`);
+  // Another mfavault between moving its files into place and committing them looks just like a bad
+  // manifest: wait for it under the repository lock, then look again.
+  const release = lockRepository(root);
+  try {
+    if (currentSha(join(root, vaultFile(vault))) !== doc.loadedFrom) throw changedMeanwhile(vaultFile(vault));
+    problems = problemsWith(root, doc);
+    if (problems.length === 0) return;
+    // An edit not yet committed is said as such, as every write says it (see applyChange).
+    const dirty = dirtyPaths(root, [vaultFile(vault), manifestFile(vault)]);
+    if (dirty.length > 0) throw failure(`uncommitted changes in ${dirty.join(", ")}: commit them, or discard them with "git checkout -- <file>", then retry`);
+  } finally {
+    release();
+  }
   const what = problems.map((f) => `${f.file} ${f.message}`).join("; ");
   throw badInput(
     `${what}. Nothing was written. See who changed it ("git log -p -- clients/${vault}"); if the change is yours and ` +

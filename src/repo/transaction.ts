@@ -27,7 +27,11 @@ export interface FileChange {
   expectSha?: string | null;
 }
 
-function currentSha(path: string): string | null {
+export function changedMeanwhile(path: string) {
+  return failure(`${path} changed while this command ran (another mfavault, or a git pull): nothing was written; run the command again`);
+}
+
+export function currentSha(path: string): string | null {
   try {
     return createHash("sha256").update(readFileSync(path)).digest("hex");
   } catch (e) {
@@ -132,7 +136,7 @@ export function applyChange(root: string, change: ChangeOptions): { recovered: s
     const recovered = recoverInterrupted(root);
     for (const f of change.files) {
       if (f.expectSha !== undefined && currentSha(join(root, f.path)) !== f.expectSha) {
-        throw failure(`${f.path} changed while this command ran (another mfavault, or a git pull): nothing was written; run the command again`);
+        throw changedMeanwhile(f.path);
       }
     }
     const applied = new Set(change.applies ?? []);
