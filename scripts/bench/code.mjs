@@ -1,16 +1,12 @@
 // `mfavault code` against its baselines, in the same run: node -e 0, age -d on the same vault, oathtool.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, benchEnv, cleanup, have, makeIdentity, mfavault, p50, row, tempDir, timeCommand } from "./lib.mjs";
+import { BIN, cleanup, have, mfavault, p50, row, tempDir, timeCommand, aliceRepo } from "./lib.mjs";
 
 export function benchCode({ runs }) {
   const dir = tempDir("code");
   try {
-    const env = benchEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") });
-    const { key } = makeIdentity(dir, "alice", env);
-    const vault = join(dir, "vault");
-    const as = { ...env, MFAVAULT_IDENTITY_FILE: key, MFAVAULT_DIR: vault };
-    mfavault(["init", vault, "--name", "alice"], { env: as });
+    const { env, as, key, vault } = aliceRepo(dir);
     mfavault(["client", "add", "acme"], { env: as });
     mfavault(["add", "acme/aws", "--secret-stdin", "--issuer", "AWS"], { env: as, input: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" });
     const lines = [];

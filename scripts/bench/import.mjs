@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, benchEnv, cleanup, makeIdentity, mfavault, p50, row, tempDir, timeCommand } from "./lib.mjs";
+import { BIN, cleanup, mfavault, p50, row, tempDir, timeCommand, aliceRepo } from "./lib.mjs";
 
 const ROWS = 10_000;
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -23,11 +23,7 @@ function syntheticCsv(rows) {
 export function benchImport({ runs }) {
   const dir = tempDir("import");
   try {
-    const env = benchEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") });
-    const { key } = makeIdentity(dir, "alice", env);
-    const vault = join(dir, "vault");
-    const as = { ...env, MFAVAULT_IDENTITY_FILE: key, MFAVAULT_DIR: vault };
-    mfavault(["init", vault, "--name", "alice"], { env: as });
+    const { env, as } = aliceRepo(dir);
     const csv = join(dir, "seeds.csv");
     writeFileSync(csv, syntheticCsv(ROWS));
     const n = Math.max(3, Math.min(runs, 7));

@@ -64,3 +64,16 @@ export function row(label, ms, baseline, target) {
   const verdict = target === undefined || ratio === null ? "" : ratio <= target ? `  ok (target ≤ ${target}×)` : `  OVER target ${target}×`;
   return `${label.padEnd(52)} ${ms.toFixed(1).padStart(8)} ms${ratio === null ? "" : `  ${ratio.toFixed(2)}×`}${verdict}`;
 }
+
+/**
+ * A fresh vault repository in `dir` with alice (identity from a file) as its first engineer: `env` for
+ * baselines, `as` for running mfavault as alice.
+ */
+export function aliceRepo(dir) {
+  const env = benchEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") });
+  const { key } = makeIdentity(dir, "alice", env);
+  const vault = join(dir, "vault");
+  const as = { ...env, MFAVAULT_IDENTITY_FILE: key, MFAVAULT_DIR: vault };
+  mfavault(["init", vault, "--name", "alice"], { env: as });
+  return { env, as, key, vault };
+}

@@ -4,7 +4,7 @@
 // synthetic repository of 1,000 vaults × 25 entries with 100,000 audit lines.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { BIN, benchEnv, cleanup, makeIdentity, mfavault, p50, row, tempDir, timeCommand } from "./lib.mjs";
+import { BIN, cleanup, mfavault, p50, row, tempDir, timeCommand, aliceRepo } from "./lib.mjs";
 import { generateRepo } from "./synthetic.mjs";
 
 const SEED = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
@@ -27,11 +27,7 @@ function interleaved(a, b, { env, runs, warmup = 5 }) {
 export async function benchPolicy({ runs }) {
   const dir = tempDir("policy");
   try {
-    const env = benchEnv({ HOME: dir, XDG_CONFIG_HOME: join(dir, ".config") });
-    const { key } = makeIdentity(dir, "alice", env);
-    const vault = join(dir, "vault");
-    const as = { ...env, MFAVAULT_IDENTITY_FILE: key, MFAVAULT_DIR: vault };
-    mfavault(["init", vault, "--name", "alice"], { env: as });
+    const { env, as } = aliceRepo(dir);
     mfavault(["client", "add", "acme"], { env: as });
     mfavault(["client", "add", "tix", "--require-ticket"], { env: as });
     mfavault(["client", "add", "bg", "--sealed"], { env: as });
