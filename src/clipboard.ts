@@ -4,6 +4,7 @@
 import { delimiter, join } from "node:path";
 import { childEnv } from "./child-env.js";
 import { failure } from "./core/errors.js";
+import { importExternal } from "./load-external.js";
 
 export interface Clipboard {
   name: string;
@@ -67,7 +68,7 @@ export async function systemClipboard(env: NodeJS.ProcessEnv): Promise<Clipboard
       throw failure("no clipboard here: neither WAYLAND_DISPLAY nor DISPLAY is set (pipe the code instead: mfavault code acme/aws | …)");
     }
   }
-  const { default: clipboardy } = await import("clipboardy");
+  const { default: clipboardy } = await importExternal<typeof import("clipboardy")>("clipboardy");
   return {
     name: "clipboardy",
     write: (text) => clipboardy.write(text),

@@ -2,8 +2,7 @@
 // reading secrets from stdin. Commands never reach for process.* themselves.
 // Output goes through fs.writeSync on fds 1 and 2: touching process.stdout/stdin builds stream objects
 // that cost milliseconds on every start, and `mfavault code` runs on every login.
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { fstatSync, statSync, writeSync } from "node:fs";
 import { readBounded } from "./repo/user-file.js";
 
 export interface Io {
@@ -36,15 +35,47 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/**
+ * Whether `fd` is a terminal. A terminal is a character device, so a pipe or a file is answered by one
+ * fstat, and /dev/null (stdin of cron jobs and CI steps) by one more; node:tty (which loads node:net,
+ * ~1 ms) is consulted only for other character devices.
+ */
+function isTerminal(fd: number): boolean {
+  let st;
+  try {
+    st = fstatSync(fd);
+  } catch {
+    return false; // not open
+  }
+  if (!st.isCharacterDevice() || st.rdev === nullDevice()) return false;
+  return process.getBuiltinModule("node:tty").isatty(fd);
+}
+
+function nullDevice(): number | undefined {
+  try {
+    return statSync("/dev/null").rdev;
+  } catch {
+    return undefined;
+  }
+}
+
 export function processIo(): Io {
   const env = process.env;
-  const stdoutIsTTY = isatty(1);
+  const stdoutIsTTY = isTerminal(1);
+  let stdinIsTTY: boolean | undefined;
+  let stderrIsTTY: boolean | undefined;
   return {
     out: (t) => writeAll(1, t),
     err: (t) => writeAll(2, t),
     stdoutIsTTY,
-    stdinIsTTY: isatty(0),
-    stderrIsTTY: isatty(2),
+    // Asked only by prompts and progress lines: a code read never pays for them (stdin is often /dev/null,
+    // a character device that takes node:tty to tell apart from a terminal).
+    get stdinIsTTY() {
+      return (stdinIsTTY ??= isTerminal(0));
+    },
+    get stderrIsTTY() {
+      return (stderrIsTTY ??= isTerminal(2));
+    },
     color: stdoutIsTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== "") && env.TERM !== "dumb",
     env,
     cwd: process.cwd(),

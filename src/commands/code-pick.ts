@@ -9,6 +9,7 @@ import { listVaults } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
 import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
 import { note, type Ctx } from "./context.js";
+import { importExternal } from "../load-external.js";
 
 /** Fuzzy matching happens for a person at a terminal, never for a script or a pipe. */
 export function canPick(ctx: Ctx): boolean {
@@ -36,7 +37,7 @@ export async function pickEntry(ctx: Ctx, s: Session, query: string): Promise<{ 
   let chosen = hits[0]!;
   if (hits.length === 1) note(ctx, `→ ${chosen}`);
   else {
-    const { select } = await import("@inquirer/prompts");
+    const { select } = await importExternal<typeof import("@inquirer/prompts")>("@inquirer/prompts");
     chosen = await select({ message: `Which entry for "${escapeText(query)}"?`, choices: hits.slice(0, 20).map((h) => ({ name: h, value: h })) }, { output: process.stderr });
   }
   const cut = chosen.lastIndexOf("/");

@@ -13,10 +13,11 @@ import { writeProtectedIdentity } from "../identity/protected-file.js";
 import { findIdentity, loadIdentities, protectedIdentityPath } from "../identity/sources.js";
 import { confirmOnTty, newPassphrase, passphrasePrompt } from "./secret-input.js";
 import { emit, note, type Ctx } from "./context.js";
+import { importExternal } from "../load-external.js";
 
 async function newIdentity(pq: boolean): Promise<AgeIdentity> {
   if (pq) {
-    const { generateHybridIdentity } = await import("age-encryption");
+    const { generateHybridIdentity } = await importExternal<typeof import("age-encryption")>("age-encryption");
     const id = parseIdentity(await generateHybridIdentity());
     await recipientOf(id);
     return id;

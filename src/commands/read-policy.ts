@@ -8,6 +8,7 @@ import { checkReason, checkTicket } from "../core/ticket.js";
 import type { VaultDoc } from "../core/vault-doc.js";
 import type { ReadClearance } from "../repo/vault-read.js";
 import { note, type Ctx } from "./context.js";
+import { importExternal } from "../load-external.js";
 
 export interface ReadPolicyOptions {
   ticket?: string;
@@ -43,7 +44,7 @@ async function askTicket(ctx: Ctx, vault: string, what: string): Promise<string>
   if (!ctx.io.stdinIsTTY || ctx.io.env.CI) {
     throw usageError(`${vault} requires a ticket for every read: pass --ticket ID (or set MFAVAULT_TICKET); nothing was shown`);
   }
-  const { input } = await import("@inquirer/prompts");
+  const { input } = await importExternal<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   // The question goes to stderr: stdout carries the code or the export, which may be piped.
   const answer = await input({ message: `Ticket for ${what} (${vault} requires one):`, validate: ticketProblem }, { output: process.stderr });
   return checkTicket(answer);

@@ -3,6 +3,7 @@ import { badInput, usageError } from "../core/errors.js";
 import { passphraseFromEnv, type AskPassphrase } from "../identity/protected-file.js";
 import { USER_LIMITS } from "../repo/user-file.js";
 import type { Ctx } from "./context.js";
+import { importExternal } from "../load-external.js";
 
 /** One secret line from stdin (trailing newline trimmed); refuses an empty one. */
 export function secretFromStdin(ctx: Ctx, what: string): string {
@@ -17,13 +18,13 @@ export async function promptSecret(ctx: Ctx, message: string, flagHint: string):
   if (!ctx.io.stdinIsTTY || ctx.io.env.CI) {
     throw usageError(`no terminal to ask for the ${message.toLowerCase()} on: pipe it in with ${flagHint}`);
   }
-  const { password } = await import("@inquirer/prompts");
+  const { password } = await importExternal<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   return password({ message, mask: false });
 }
 
 export async function confirmOnTty(ctx: Ctx, message: string): Promise<boolean> {
   if (!ctx.io.stdinIsTTY || ctx.io.env.CI) return false;
-  const { confirm } = await import("@inquirer/prompts");
+  const { confirm } = await importExternal<typeof import("@inquirer/prompts")>("@inquirer/prompts");
   return confirm({ message, default: false });
 }
 
@@ -31,7 +32,7 @@ export async function confirmOnTty(ctx: Ctx, message: string): Promise<boolean> 
 export function passphrasePrompt(ctx: Ctx): AskPassphrase | undefined {
   if (!ctx.io.stdinIsTTY || ctx.io.env.CI) return undefined;
   return async (message) => {
-    const { password } = await import("@inquirer/prompts");
+    const { password } = await importExternal<typeof import("@inquirer/prompts")>("@inquirer/prompts");
     // On stderr: stdout may be a pipe (mfavault code acme/aws | xclip) and must carry only the result.
     return password({ message, mask: false }, { output: process.stderr });
   };

@@ -7,6 +7,7 @@ import { armor, encodeB64NoPad, parseHeader, readAgeFile, serializeHeaderNoMac }
 import { decryptPayload, encryptPayload } from "./age-stream.js";
 import { recipientKind, x25519RecipientBytes, type AgeIdentity } from "./keys.js";
 import { unwrapX25519, wrapX25519, x25519PublicBytes } from "./x25519.js";
+import { importExternal } from "../load-external.js";
 
 function headerMac(fileKey: Uint8Array, macInput: Uint8Array): Buffer {
   const key = Buffer.from(hkdfSync("sha256", fileKey, Buffer.alloc(0), "header", 32));
@@ -23,7 +24,7 @@ export interface Sealed {
 export async function encryptSealed(plaintext: Uint8Array, recipients: string[]): Promise<Sealed> {
   if (recipients.length === 0) throw badInput("refusing to encrypt to nobody: a vault needs at least one recipient");
   if (recipients.some((r) => recipientKind(r) === "pq")) {
-    const { Encrypter } = await import("age-encryption");
+    const { Encrypter } = await importExternal<typeof import("age-encryption")>("age-encryption");
     const e = new Encrypter();
     for (const r of recipients) e.addRecipient(r);
     // A recipient of our own that adds no stanza: typage shows it the file key, as it shows every recipient.
@@ -65,7 +66,7 @@ export async function decryptOpened(raw: Buffer, identity: AgeIdentity): Promise
   const file = readAgeFile(raw);
   const header = parseHeader(file);
   if (identity.kind === "pq") {
-    const { Decrypter } = await import("age-encryption");
+    const { Decrypter } = await importExternal<typeof import("age-encryption")>("age-encryption");
     const d = new Decrypter();
     d.addIdentity(identity.encoded);
     let fileKey: Uint8Array;
@@ -99,7 +100,7 @@ export function stanzaTypes(raw: Buffer): string[] {
 /** The identity's public recipient; hybrid post-quantum ones are computed by typage. */
 export async function recipientOf(identity: AgeIdentity): Promise<string> {
   if (identity.recipient) return identity.recipient;
-  const { identityToRecipient } = await import("age-encryption");
+  const { identityToRecipient } = await importExternal<typeof import("age-encryption")>("age-encryption");
   identity.recipient = await identityToRecipient(identity.encoded);
   return identity.recipient;
 }

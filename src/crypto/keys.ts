@@ -1,7 +1,8 @@
 // Age identities and recipients as strings (bech32), and the Ed25519 signing key derived from an identity.
-import { bech32 } from "@scure/base";
-import { createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from "node:crypto";
+import { decodeBech32, encodeBech32 } from "./bech32.js";
+import { hkdfSync, sign, verify, type KeyObject } from "node:crypto";
 import { badInput } from "../core/errors.js";
+import { okpPrivateKey, okpPublicBytes, okpPublicKey } from "./okp-keys.js";
 import { x25519PublicBytes } from "./x25519.js";
 
 export type IdentityKind = "x25519" | "pq";
@@ -27,8 +28,6 @@ const PQ_SECRET_HRP = "age-secret-key-pq-";
  */
 export const SIGNING_KEY_LABEL = "mfavault.v1 ed25519 signing key";
 
-const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
-const ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
 
 export function parseIdentity(s: string): AgeIdentity {
   const encoded = s.trim();
@@ -36,14 +35,14 @@ export function parseIdentity(s: string): AgeIdentity {
   if (!upper.startsWith("AGE-SECRET-KEY-")) throw badInput("not an age identity: expected AGE-SECRET-KEY-1…");
   let decoded: { prefix: string; bytes: Uint8Array };
   try {
-    decoded = bech32.decodeToBytes(encoded.toLowerCase(), false);
+    decoded = decodeBech32(encoded.toLowerCase());
   } catch {
     throw badInput("not a valid age identity: bad bech32 encoding");
   }
   if (decoded.prefix === X25519_SECRET_HRP) {
     if (decoded.bytes.length !== 32) throw badInput("not a valid age identity: wrong key length");
     const publicBytes = x25519PublicBytes(decoded.bytes);
-    const recipient = bech32.encodeFromBytes("age", publicBytes);
+    const recipient = encodeBech32("age", publicBytes);
     return { kind: "x25519", encoded: upper, secret: decoded.bytes, recipient, publicBytes };
   }
   if (decoded.prefix === PQ_SECRET_HRP) {
@@ -54,7 +53,7 @@ export function parseIdentity(s: string): AgeIdentity {
 }
 
 export function encodeX25519Identity(secret: Uint8Array): string {
-  return bech32.encodeFromBytes(X25519_SECRET_HRP, secret).toUpperCase();
+  return encodeBech32(X25519_SECRET_HRP, secret).toUpperCase();
 }
 
 /** Parses an age-keygen file: comments and blank lines allowed, one or more identities. */
@@ -79,7 +78,7 @@ export function recipientKind(recipient: string): RecipientKind {
 
 export function x25519RecipientBytes(recipient: string): Uint8Array {
   try {
-    const { prefix, bytes } = bech32.decodeToBytes(recipient, false);
+    const { prefix, bytes } = decodeBech32(recipient);
     if (prefix === "age" && bytes.length === 32) return bytes;
   } catch {
     // fall through to the error below
@@ -95,8 +94,8 @@ export interface SigningKey {
 
 export function deriveSigningKey(identity: AgeIdentity): SigningKey {
   const seed = Buffer.from(hkdfSync("sha256", identity.secret, Buffer.alloc(0), SIGNING_KEY_LABEL, 32));
-  const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8, seed]), format: "der", type: "pkcs8" });
-  const raw = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(ED25519_SPKI.length);
+  const privateKey = okpPrivateKey("Ed25519", seed);
+  const raw = okpPublicBytes(privateKey);
   return { privateKey, publicKey: `ed25519:${raw.toString("base64")}` };
 }
 
@@ -115,7 +114,7 @@ export function verifySignature(publicKey: string, message: Uint8Array, signatur
   try {
     let key = publicKeys.get(publicKey);
     if (!key) {
-      key = createPublicKey({ key: Buffer.concat([ED25519_SPKI, Buffer.from(m[1]!, "base64")]), format: "der", type: "spki" });
+      key = okpPublicKey("Ed25519", Buffer.from(m[1]!, "base64"));
       publicKeys.set(publicKey, key);
     }
     return verify(null, message, key, Buffer.from(signature, "base64"));

@@ -1,27 +1,26 @@
 // The age X25519 recipient type (spec §X25519), on node:crypto: wrapping and unwrapping the file key.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from "node:crypto";
 import { badInput } from "../core/errors.js";
 import { decodeB64NoPad, encodeB64NoPad, type Stanza } from "./age-header.js";
+import { okpPrivateKey, okpPublicBytes, okpPublicKey, SPKI_PREFIX } from "./okp-keys.js";
 
-const PKCS8_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
-const SPKI_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 const LABEL = "age-encryption.org/v1/X25519";
 const ZERO_NONCE = Buffer.alloc(12);
 
 const keyObjects = new WeakMap<Uint8Array, KeyObject>();
 
-/** The KeyObject for a secret scalar, made once per secret (each one costs a DER parse in OpenSSL). */
+/** The KeyObject for a secret scalar, made once per secret. */
 export function x25519PrivateKey(secret: Uint8Array): KeyObject {
   let key = keyObjects.get(secret);
   if (!key) {
-    key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, secret]), format: "der", type: "pkcs8" });
+    key = okpPrivateKey("X25519", secret);
     keyObjects.set(secret, key);
   }
   return key;
 }
 
 function x25519PublicKey(raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return okpPublicKey("X25519", raw);
 }
 
 // A re-key of a thousand vaults wraps to the same few recipients thousands of times; parse each once.
@@ -39,7 +38,7 @@ function recipientPublicKey(raw: Uint8Array): KeyObject {
 }
 
 export function x25519PublicBytes(secret: Uint8Array): Buffer {
-  return createPublicKey(x25519PrivateKey(secret)).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length);
+  return okpPublicBytes(x25519PrivateKey(secret));
 }
 
 function sharedSecret(privateKey: KeyObject, peer: Uint8Array | KeyObject): Buffer {
@@ -62,7 +61,7 @@ export function wrapX25519(fileKey: Uint8Array, recipient: Uint8Array): Stanza {
   // Node's typings only model both halves encoded or neither.
   const pair = generateKeyPairSync("x25519", { publicKeyEncoding: { type: "spki", format: "der" } } as object) as unknown as { privateKey: KeyObject; publicKey: Buffer };
   const { privateKey } = pair;
-  const share = pair.publicKey.subarray(SPKI_PREFIX.length);
+  const share = pair.publicKey.subarray(SPKI_PREFIX.X25519.length);
   const key = wrapKey(sharedSecret(privateKey, recipientPublicKey(recipient)), share, recipient);
   const c = createCipheriv("chacha20-poly1305", key, ZERO_NONCE, { authTagLength: 16 });
   const body = Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);

@@ -2,6 +2,7 @@
 // macOS, Credential Manager on Windows). The native addon is loaded only when the keychain is used.
 import { childEnv } from "../child-env.js";
 import { failure } from "../core/errors.js";
+import { importExternal } from "../load-external.js";
 
 const SERVICE = "mfavault";
 const ACCOUNT = "age-identity";
@@ -20,7 +21,7 @@ type Keyring = typeof import("@napi-rs/keyring");
 
 let keyring: Keyring | null = null;
 async function loadKeyring(): Promise<Keyring> {
-  keyring ??= await import("@napi-rs/keyring");
+  keyring ??= await importExternal<typeof import("@napi-rs/keyring")>("@napi-rs/keyring");
   return keyring;
 }
 

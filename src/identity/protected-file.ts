@@ -7,6 +7,7 @@ import { failure, noAccess, usageError } from "../core/errors.js";
 import { parseIdentityFile, type AgeIdentity } from "../crypto/keys.js";
 import { armor, readAgeFile } from "../crypto/age-header.js";
 import { readableByOthers, readPrivateFile, USER_LIMITS } from "../repo/user-file.js";
+import { importExternal } from "../load-external.js";
 
 /** Asks for a passphrase on the terminal; absent when there is no terminal to ask on. */
 export type AskPassphrase = (message: string) => Promise<string>;
@@ -32,7 +33,7 @@ export function passphraseFromEnv(env: NodeJS.ProcessEnv): string | null {
 
 export async function writeProtectedIdentity(path: string, identityFileText: string, passphrase: string): Promise<void> {
   if (passphrase === "") throw usageError("an empty passphrase protects nothing: choose one");
-  const { Encrypter } = await import("age-encryption");
+  const { Encrypter } = await importExternal<typeof import("age-encryption")>("age-encryption");
   const e = new Encrypter();
   e.setPassphrase(passphrase);
   const armored = armor(await e.encrypt(identityFileText));
@@ -53,7 +54,7 @@ export async function writeProtectedIdentity(path: string, identityFileText: str
 
 /** The plaintext, or null when the passphrase is wrong. */
 async function decryptWithPassphrase(raw: Buffer, passphrase: string): Promise<string | null> {
-  const { Decrypter } = await import("age-encryption");
+  const { Decrypter } = await importExternal<typeof import("age-encryption")>("age-encryption");
   const d = new Decrypter();
   d.addPassphrase(passphrase);
   try {

@@ -52,20 +52,28 @@ function writeDirTree(gitDir: string, index: GitIndex, dir: string, node: CacheT
 }
 
 /**
- * git commit runs `git gc --auto` afterwards. Our loose objects are stored uncompressed, so we pack
- * sooner than git would: when the sample directory objects/17 holds more than 8 loose objects (about
- * 2,000 in all), a detached `git gc` packs and delta-compresses them; the code read never waits for it.
+ * git commit runs `git gc --auto` afterwards; so do we, detached, the code read never waiting for it. Our
+ * loose objects are stored uncompressed, so we ask git to pack sooner than it would by itself: when the
+ * sample directory objects/17 holds more than 8 loose objects (about 2,000 in all), or fewer when the
+ * month file is big (a blob of ~1 MiB per read: after ~100 reads), so loose copies stay near 100 MB at
+ * most. git's own policy then does the rest: an incremental repack of the loose objects (each month
+ * file delta-compressed against its earlier copies), old unreachable objects pruned, packs merged when
+ * more than 50. A fresh .git/gc.log means git found nothing it could pack: we stop asking for a day.
  */
-function autoGcWhenLoose(root: string, gitDir: string): void {
+function autoGcWhenLoose(root: string, gitDir: string, blobBytes: number): void {
+  const limit = Math.max(1, Math.min(8, Math.floor((1024 * 1024) / Math.max(1, blobBytes))));
   let loose = 0;
   try {
     loose = readdirSync(join(gitDir, "objects", "17")).length;
   } catch {
     return;
   }
-  if (loose <= 8) return;
+  if (loose <= limit) return;
+  const log = statSync(join(gitDir, "gc.log"), { throwIfNoEntry: false });
+  if (log && Date.now() - log.mtimeMs < 24 * 3600 * 1000) return;
   const { spawn } = process.getBuiltinModule("node:child_process");
-  spawn("git", ["gc", "--quiet"], { cwd: root, detached: true, stdio: "ignore", env: childEnv() }).unref();
+  const args = ["-c", `gc.auto=${limit * 256}`, "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet"];
+  spawn("git", args, { cwd: root, detached: true, stdio: "ignore", env: childEnv() }).unref();
 }
 
 /** A lock file still there this long after a takeover belongs to no running git. */
@@ -189,7 +197,7 @@ export function fastCommitFile(root: string, path: string, message: string, env:
     for (const l of [join(gitDir, "logs", ref), join(gitDir, "logs", "HEAD")]) if (existsSync(l)) appendFileSync(l, log);
     renameSync(indexLock, join(gitDir, "index"));
     done = true;
-    autoGcWhenLoose(root, gitDir);
+    autoGcWhenLoose(root, gitDir, content.length);
     return commit;
   } finally {
     if (lockFd! >= 0) closeSync(lockFd!);

@@ -3,11 +3,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { adler32 } from "./adler32.js";
 
 /**
  * A zlib stream of "stored" (uncompressed) deflate blocks. Git reads any zlib stream; writing stored
- * blocks for small objects (trees, commits, a young month file) spares loading node:zlib (~2 ms) on
- * every code read. Loose objects are packed, delta-compressed, by the `git gc` that autoGcWhenLoose starts.
+ * blocks spares loading node:zlib (~2 ms) and deflating the month file on every code read. Loose objects
+ * are packed, delta-compressed, by the `git gc` that autoGcWhenLoose starts.
  */
 export function zlibStored(data: Buffer): Buffer {
   const blocks = Math.max(1, Math.ceil(data.length / 65535));
@@ -23,30 +24,15 @@ export function zlibStored(data: Buffer): Buffer {
     chunk.copy(out, o + 5);
     o += 5 + chunk.length;
   }
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < data.length; ) {
-    // 5552 bytes is the most that can be summed before b may overflow 2^32 (zlib's NMAX).
-    const end = Math.min(i + 5552, data.length);
-    for (; i < end; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  out.writeUInt32BE(((b << 16) | a) >>> 0, o);
+  out.writeUInt32BE(adler32(data), o);
   return out;
 }
 
-/**
- * Above this size node:zlib (its ~2 ms load included) beats an Adler-32 in JavaScript, which runs
- * unoptimised in a process this short; trees and commits stay below it, a month file soon does not.
- */
-const DEFLATE_ABOVE = 4 * 1024;
+/** Past this size an object is worth deflating at once (and too big to copy into WebAssembly memory). */
+const STORE_UP_TO = 64 * 1024 * 1024;
 
 function zlibStream(data: Buffer): Buffer {
-  if (data.length <= DEFLATE_ABOVE) return zlibStored(data);
+  if (data.length <= STORE_UP_TO) return zlibStored(data);
   return process.getBuiltinModule("node:zlib").deflateSync(data, { level: 1 });
 }
 

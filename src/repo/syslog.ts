@@ -10,7 +10,8 @@ import type { Io } from "../io.js";
 import type { PendingLine } from "./audit-forward.js";
 
 // Each transport loads its own module when used: node:tls alone costs more than a UDP send.
-const { isIP } = process.getBuiltinModule("node:net");
+/** node:net is loaded only when a line is forwarded: a code read without syslog never pays for it. */
+const isIP = (host: string): number => process.getBuiltinModule("node:net").isIP(host);
 
 function sendUdp(target: SyslogTarget, message: Buffer, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

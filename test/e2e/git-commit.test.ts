@@ -1,6 +1,7 @@
 // Commits made without starting git (the audit line of a code read) must be exactly what git would make,
 // and no commit of ours may sweep in what the user staged.
-import { writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -54,17 +55,48 @@ describe("the audit commit of a code read", () => {
     w.git(["rm", "-q", "-f", "NOTES.md"]);
   });
 
-  it("deflates a month file grown past 32 KB, and git reads it back", async () => {
+  it("stores a month file grown past 64 KB (several stored zlib blocks, one Adler-32), and git reads it back", async () => {
     const month = `audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`;
     const path = join(w.repo, month);
     const { readFileSync } = await import("node:fs");
     // Filler ahead of the real lines: only the size matters to git here (audit verify is tested elsewhere).
-    writeFileSync(path, `${"x".repeat(100)}\n`.repeat(400) + readFileSync(path, "utf8"));
+    writeFileSync(path, `${"x".repeat(100)}\n`.repeat(800) + readFileSync(path, "utf8"));
     w.git(["commit", "-q", "-m", "filler", "--", month]);
     const r = await w.run("alice", ["code", "acme/aws"]);
     expect(r.exitCode, r.stderr).toBe(0);
     assertSound([month]);
-    expect(w.git(["show", `HEAD:${month}`]).split("\n").length).toBeGreaterThan(400);
+    expect(w.git(["show", `HEAD:${month}`]).split("\n").length).toBeGreaterThan(800);
+  });
+
+  it("has git pack its loose objects in the background once objects/17 fills up", async () => {
+    // Nine loose objects in objects/17, the directory git samples, made old enough for git to prune.
+    const dir = join(w.repo, ".git/objects/17");
+    const filler: string[] = [];
+    for (let i = 0; filler.length < 9; i++) {
+      const body = `filler ${i}\n`;
+      const id = createHash("sha1").update(`blob ${body.length}\0${body}`).digest("hex");
+      if (!id.startsWith("17")) continue;
+      expect(w.git(["hash-object", "-w", "--stdin"], body)).toBe(id);
+      filler.push(join(dir, id.slice(2)));
+    }
+    const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    for (const f of filler) utimesSync(f, monthAgo, monthAgo);
+    const looseIds = () =>
+      readdirSync(join(w.repo, ".git/objects"))
+        .filter((d) => /^[0-9a-f]{2}$/.test(d))
+        .flatMap((d) => readdirSync(join(w.repo, ".git/objects", d)).map((f) => d + f));
+    expect(looseIds().length).toBeGreaterThan(9);
+
+    const r = await w.run("alice", ["code", "acme/aws"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (let waited = 0; filler.some((f) => existsSync(f)) && waited < 20_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    expect(filler.filter((f) => existsSync(f))).toEqual([]);
+    // Everything the history reaches is in a pack now (what stays loose is young and unreachable).
+    for (let waited = 0; existsSync(join(w.repo, ".git/gc.pid")) && waited < 20_000; waited += 100) await new Promise((done) => setTimeout(done, 100));
+    const reachable = new Set(w.git(["rev-list", "--objects", "--all"]).split("\n").map((l) => l.slice(0, 40)));
+    expect(looseIds().filter((id) => reachable.has(id))).toEqual([]);
+    expect(Number(/^in-pack: (\d+)/m.exec(w.git(["count-objects", "-v"]))![1])).toBeGreaterThan(0);
+    assertSound([`audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`]);
   });
 
   it("commits on a detached HEAD too (through git)", async () => {

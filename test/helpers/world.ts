@@ -28,8 +28,8 @@ export interface World {
   engineer(name: string): Engineer;
   /** Runs the CLI as an engineer (identity from MFAVAULT_IDENTITY_FILE), never rejecting. */
   run(as: string | null, args: string[], opts?: { input?: string; env?: Record<string, string | undefined>; cwd?: string }): Promise<RunResult>;
-  /** Runs git in the vault repo. */
-  git(args: string[]): string;
+  /** Runs git in the vault repo (with `input` on its stdin). */
+  git(args: string[], input?: string): string;
   cleanup(): void;
 }
 
@@ -73,8 +73,8 @@ export function makeWorld(): World {
       const r = await execa("node", [BIN, ...args], { env, extendEnv: false, input: opts.input ?? "", reject: false, cwd: opts.cwd ?? dir });
       return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
     },
-    git(args) {
-      return String(execaSync("git", args, { cwd: world.repo, env: { ...baseEnv(home) }, extendEnv: false }).stdout);
+    git(args, input) {
+      return String(execaSync("git", args, { cwd: world.repo, env: { ...baseEnv(home) }, extendEnv: false, input }).stdout);
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
