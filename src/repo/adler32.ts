@@ -125,11 +125,20 @@ function wasm(): NonNullable<typeof instance> {
   return instance;
 }
 
-/** The Adler-32 of `data`, as an unsigned 32-bit number. */
+/**
+ * A Buffer over the first `size` bytes of the WebAssembly memory, for bytes whose Adler-32 is wanted
+ * without copying them again (a month file is read straight into it). Valid until the next call.
+ */
+export function scratchBytes(size: number): Buffer {
+  const { memory } = wasm();
+  const pages = Math.ceil(size / 65536) - memory.buffer.byteLength / 65536;
+  if (pages > 0) memory.grow(pages);
+  return Buffer.from(memory.buffer, 0, size);
+}
+
+/** The Adler-32 of `data`, as an unsigned 32-bit number; `data` may be a scratchBytes buffer. */
 export function adler32(data: Uint8Array): number {
   const { memory, adler } = wasm();
-  const pages = Math.ceil(data.length / 65536) - memory.buffer.byteLength / 65536;
-  if (pages > 0) memory.grow(pages);
-  new Uint8Array(memory.buffer, 0, data.length).set(data);
+  if (data.buffer !== memory.buffer || data.byteOffset !== 0) scratchBytes(data.length).set(data);
   return adler(data.length) >>> 0;
 }

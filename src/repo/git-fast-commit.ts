@@ -8,8 +8,8 @@ import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readdirS
 import { join } from "node:path";
 import { childEnv } from "../child-env.js";
 import { committerIdent, formatIdent } from "./git-config.js";
-import { parseIndex, serializeIndex, setTreeSha, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
-import { treeBody, treeMode, writeLooseObject, type TreeItem } from "./git-objects.js";
+import { entryMode, entryPath, entrySha, findEntry, parseIndex, prefixRange, serializeIndex, setTreeSha, updateEntry, type CacheTreeNode, type GitIndex } from "./git-index.js";
+import { treeBody, treeMode, writeLooseBlobFile, writeLooseObject, type TreeItem } from "./git-objects.js";
 
 function readRef(gitDir: string, ref: string): string | null {
   const loose = join(gitDir, ref);
@@ -23,31 +23,40 @@ function readRef(gitDir: string, ref: string): string | null {
   return null;
 }
 
-/** Builds and writes the tree of `dir` ("" for the root) from index entries and cache-tree children. */
+/**
+ * Builds and writes the tree of `dir` ("" for the root) from its entries in the index and the cache-tree
+ * children for its subdirectories, each subdirectory's entries skipped by its cache-tree entry count.
+ */
 function writeDirTree(gitDir: string, index: GitIndex, dir: string, node: CacheTreeNode, replaced: Map<string, Buffer>): Buffer | null {
-  const prefix = dir === "" ? "" : `${dir}/`;
+  const prefix = Buffer.from(dir === "" ? "" : `${dir}/`, "utf8");
+  const [lo, hi] = prefixRange(index, prefix);
   const items: TreeItem[] = [];
-  const subdirs = new Set<string>();
-  for (const e of index.entries) {
-    if (!e.path.startsWith(prefix)) continue;
-    if (e.stage !== 0) return null;
-    const rest = e.path.slice(prefix.length);
+  let subdirs = 0;
+  for (let i = lo; i < hi; ) {
+    const path = entryPath(index, i);
+    const rest = path.slice(prefix.length);
     const slash = rest.indexOf("/");
-    if (slash >= 0) {
-      subdirs.add(rest.slice(0, slash));
+    if (slash < 0) {
+      const mode = treeMode(entryMode(index, i));
+      if (!mode) return null;
+      items.push({ name: rest, mode, sha: entrySha(index, i) });
+      i++;
       continue;
     }
-    const mode = treeMode(e.mode);
-    if (!mode) return null;
-    items.push({ name: rest, mode, sha: e.sha });
-  }
-  if (subdirs.size !== node.children.length) return null;
-  for (const child of node.children) {
-    if (!subdirs.has(child.name)) return null;
-    const sha = replaced.get(child.name) ?? (child.entryCount >= 0 ? child.sha : null);
+    const name = rest.slice(0, slash);
+    const child = node.children.find((c) => c.name === name);
+    if (!child || child.entryCount <= 0) return null;
+    // The child's entries are the next entryCount ones: check the last is its and the one after is not.
+    const next = i + child.entryCount;
+    const inside = `${prefix.toString("utf8")}${name}/`;
+    if (next > hi || !entryPath(index, next - 1).startsWith(inside) || (next < hi && entryPath(index, next).startsWith(inside))) return null;
+    const sha = replaced.get(name) ?? child.sha;
     if (!sha) return null;
-    items.push({ name: child.name, mode: "40000", sha });
+    items.push({ name, mode: "40000", sha });
+    subdirs++;
+    i = next;
   }
+  if (subdirs !== node.children.length) return null;
   return writeLooseObject(gitDir, "tree", treeBody(items));
 }
 
@@ -135,9 +144,9 @@ export function fastCommitFile(root: string, path: string, message: string, env:
   let done = false;
   let refLockOurs = false;
   try {
-    const index = parseIndex(readFileSync(join(gitDir, "index")));
-    const entry = index?.entries.find((e) => e.path === path && e.stage === 0);
-    if (!index || !index.tree || index.tree.entryCount < 0 || !entry) return null;
+    const index = parseIndex(readFileSync(join(gitDir, "index")), path);
+    const entry = index ? findEntry(index, path) : -1;
+    if (!index || !index.tree || index.tree.entryCount < 0 || entry < 0) return null;
 
     // The cache-tree nodes along the file's directory path, root first.
     const dirs = path.split("/").slice(0, -1);
@@ -148,9 +157,9 @@ export function fastCommitFile(root: string, path: string, message: string, env:
       nodes.push(child);
     }
 
-    const content = readFileSync(join(root, path));
-    const blob = writeLooseObject(gitDir, "blob", content);
-    updateEntry(index, entry, blob, statSync(join(root, path), { bigint: true }));
+    const blob = writeLooseBlobFile(gitDir, join(root, path));
+    if (!blob) return null;
+    updateEntry(index, entry, blob.id, statSync(join(root, path), { bigint: true }));
 
     let childName: string | null = null;
     let childSha: Buffer | null = null;
@@ -197,7 +206,7 @@ export function fastCommitFile(root: string, path: string, message: string, env:
     for (const l of [join(gitDir, "logs", ref), join(gitDir, "logs", "HEAD")]) if (existsSync(l)) appendFileSync(l, log);
     renameSync(indexLock, join(gitDir, "index"));
     done = true;
-    autoGcWhenLoose(root, gitDir, content.length);
+    autoGcWhenLoose(root, gitDir, blob.size);
     return commit;
   } finally {
     if (lockFd! >= 0) closeSync(lockFd!);

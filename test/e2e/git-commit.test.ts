@@ -1,7 +1,7 @@
 // Commits made without starting git (the audit line of a code read) must be exactly what git would make,
 // and no commit of ours may sweep in what the user staged.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -96,6 +96,25 @@ describe("the audit commit of a code read", () => {
     const reachable = new Set(w.git(["rev-list", "--objects", "--all"]).split("\n").map((l) => l.slice(0, 40)));
     expect(looseIds().filter((id) => reachable.has(id))).toEqual([]);
     expect(Number(/^in-pack: (\d+)/m.exec(w.git(["count-objects", "-v"]))![1])).toBeGreaterThan(0);
+    assertSound([`audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`]);
+  });
+
+  it("builds the right trees beside paths that sort around its own, without starting git", async () => {
+    // Names just before and after "audit/" and "audit/alice/" in git's byte order, and more vaults.
+    for (const v of ["beta", "acme/prod", "zeta"]) expect((await w.run("alice", ["client", "add", v])).exitCode).toBe(0);
+    const files = ["audit-notes.md", "audit.md", "audit0/x", "audit/alice-notes/x", "audit/alice.md", "audit/alice0/x", "docs/clients.md"];
+    for (const f of files) {
+      mkdirSync(join(w.repo, f, ".."), { recursive: true });
+      writeFileSync(join(w.repo, f), `${f}\n`);
+    }
+    w.git(["add", "--", ...files]);
+    w.git(["commit", "-q", "-m", "neighbours"]);
+    // No git on PATH: the commit must be the in-process one (the git fallback would fail).
+    const bin = join(w.dir, "node-only");
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(process.execPath, join(bin, "node"));
+    const r = await w.run("alice", ["code", "acme/aws"], { env: { PATH: bin } });
+    expect(r.exitCode, r.stderr).toBe(0);
     assertSound([`audit/alice/${new Date().toISOString().slice(0, 7)}.jsonl`]);
   });
 
