@@ -9,9 +9,9 @@
 // copies of one vault's files under other names (never opened by `code acme/aws`).
 import { createHash, randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { spawnSync, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { BIN, benchEnv, cleanup, makeIdentity, mfavault, p50, row, tempDir } from "./lib.mjs";
+import { BIN, benchEnv, cleanup, makeIdentity, mfavault, row, settle, tempDir, timeInTurns } from "./lib.mjs";
 
 const ENGINEERS = 20;
 const MONTHS = 24;
@@ -75,7 +75,7 @@ function commitPacked(git, message) {
   git(["add", "-A"]);
   git(["commit", "-q", "-m", message]);
   git(["repack", "-a", "-d", "-q", "--window=0"]);
-  spawnSync("sync");
+  settle();
 }
 
 export function buildBigTrail(vault, env) {
@@ -98,21 +98,6 @@ function fileKb(vault) {
   return Math.round(statSync(join(dir, newest)).size / 1024);
 }
 
-/** p50 of each command, timed in turns (A, B, C, A, B, C, ...) so load from elsewhere hits all alike. */
-function timeInTurns(commands, { runs, warmup = 5 }) {
-  const times = commands.map(() => []);
-  for (let i = 0; i < warmup + runs; i++) {
-    commands.forEach(({ args, env }, k) => {
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, args, { env, stdio: ["pipe", "pipe", "pipe"] });
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (r.status !== 0) throw new Error(`mfavault ${args.slice(1).join(" ")} failed: ${r.stderr}`);
-      if (i >= warmup) times[k].push(ms);
-    });
-  }
-  return times.map((t) => p50(t.sort((a, b) => a - b)));
-}
-
 export function benchAudit({ runs }) {
   const dir = tempDir("audit");
   try {
@@ -127,8 +112,9 @@ export function benchAudit({ runs }) {
     // UDP to the discard port: the datagram is sent whether or not anything listens, as in production.
     writeFileSync(join(withSyslog, "mfavault.json"), JSON.stringify({ ...config, audit: { syslog: "udp://127.0.0.1:9" } }, null, 2));
     execFileSync("git", ["commit", "-q", "-m", "syslog", "mfavault.json"], { cwd: withSyslog, env });
+    settle();
 
-    const code = (vault, ...flags) => ({ args: [BIN, "code", "acme/aws", ...flags], env: { ...as, MFAVAULT_DIR: vault } });
+    const code = (vault, ...flags) => ({ cmd: process.execPath, args: [BIN, "code", "acme/aws", ...flags], env: { ...as, MFAVAULT_DIR: vault } });
     const [smallMs, bigMs, syslogMs, smallLineMs, bigLineMs] = timeInTurns(
       [code(small), code(big), code(withSyslog), code(small, "--no-commit"), code(big, "--no-commit")],
       { runs },

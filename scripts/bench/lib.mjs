@@ -37,6 +37,32 @@ export function timeCommand(cmd, args, { env, input, runs = 30, warmup = 5, cwd 
 
 export const p50 = (times) => times[Math.floor(times.length / 2)];
 
+/**
+ * Flushes the setup's writes to disk before timing: a repository made a moment ago still has dirty
+ * pages in flight, and every timed `code` (which fdatasyncs its audit line) would wait behind them.
+ */
+export function settle() {
+  spawnSync("sync");
+}
+
+/**
+ * p50 of each command ({ cmd, args, env, input }), timed in turns (A, B, C, A, B, C, ...) so that a slow
+ * spell of the machine hits a command and its baseline alike: ratios stay honest on a noisy host.
+ */
+export function timeInTurns(commands, { runs, warmup = 5 }) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < warmup + runs; i++) {
+    commands.forEach(({ cmd, args, env, input }, k) => {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { env, input, stdio: ["pipe", "pipe", "pipe"] });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`);
+      if (i >= warmup) times[k].push(ms);
+    });
+  }
+  return times.map((t) => p50(t.sort((a, b) => a - b)));
+}
+
 export function tempDir(prefix) {
   return mkdtempSync(join(tmpdir(), `mfavault-bench-${prefix}-`));
 }
