@@ -14,9 +14,10 @@ import { listVaults, vaultDir } from "../repo/layout.js";
 import { applyChange } from "../repo/transaction.js";
 import { loadVaultDoc, readManifest, requireVault } from "../repo/vault-store.js";
 import { emit, note, session, type Ctx } from "./context.js";
+import { clearRead, withReadPolicyOptions, type ReadPolicyOptions } from "./read-policy.js";
 import { checkNewFile, exportRows, handoffRecipients, writeNewFile } from "./handoff.js";
 
-export interface ClientRemoveOptions {
+export interface ClientRemoveOptions extends ReadPolicyOptions {
   vault: string;
   export?: string;
   to: string[];
@@ -47,6 +48,9 @@ export async function runClientRemove(ctx: Ctx, o: ClientRemoveOptions): Promise
   const recipients = handoffRecipients(ctx, o.to, o.toFile);
   if (o.export && recipients.length === 0) throw usageError("--export needs --to (or --to-file): a hand-off is always encrypted to the client's age key");
   if (!o.export && recipients.length > 0) throw usageError("--to is for the hand-off: add --export FILE");
+  if (!o.export && (o.ticket !== undefined || o.breakGlass || o.reason !== undefined)) {
+    throw usageError("--ticket, --break-glass and --reason are for the hand-off's read of the seeds: add --export FILE");
+  }
   const s = await session(ctx);
   requireVault(s.root, vault);
   const vaults = listVaults(s.root).filter((v) => v === vault || v.startsWith(`${vault}/`));
@@ -66,10 +70,15 @@ export async function runClientRemove(ctx: Ctx, o: ClientRemoveOptions): Promise
   const commit = ctx.global.commit !== false;
 
   if (o.export) {
+    // The hand-off reads every seed: each vault's read policy applies, as for `export` (a ticket where
+    // one is required, --break-glass --reason for a sealed vault), before anything is written.
+    const clearances = [];
+    for (const doc of docs) clearances.push(await clearRead(ctx, doc, o, doc.vault));
     const path = checkNewFile(ctx, o.export);
     const format = o.format as ExportFormat;
+    const policy = Object.assign({}, ...clearances.map((c) => c.details)) as Record<string, unknown>;
     // Not committed on its own: the removal's commit below carries this line too (same audit file).
-    recordRead(s, { action: "export", target: vault, details: { format, count: rows.length, encryptedTo: recipients, vaults } }, false);
+    recordRead(s, { action: "export", target: vault, details: { format, count: rows.length, encryptedTo: recipients, vaults, ...policy } }, false);
     writeNewFile(path, await encryptToRecipients(Buffer.from(exportText(format, rows, s.now())), recipients));
     note(ctx, `handed off ${rows.length} entries to ${o.export} (${format}, age-encrypted to ${recipients.length} recipient${recipients.length > 1 ? "s" : ""})`);
   }
@@ -89,18 +98,21 @@ export async function runClientRemove(ctx: Ctx, o: ClientRemoveOptions): Promise
 }
 
 export function defineClientRemove(client: Command, ctx: Ctx): void {
-  client
-    .command("remove")
-    .description("offboard a client: optionally hand its seeds off (encrypted), then delete its vault in one commit")
-    .argument("<vault>", "the vault, e.g. acme")
-    .option("--export <file>", "first write all its seeds to this new file, age-encrypted to --to")
-    .option("--to <recipient>", "the client's age recipient (age1…); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option("--to-file <file>", "the client's age recipients, one a line")
-    .option("--format <format>", `hand-off format: ${EXPORT_FORMATS.join(", ")}`, "json")
-    .option("--recursive", "also remove the vault's scopes (acme/prod, …)")
+  withReadPolicyOptions(
+    client
+      .command("remove")
+      .description("offboard a client: optionally hand its seeds off (encrypted), then delete its vault in one commit")
+      .argument("<vault>", "the vault, e.g. acme")
+      .option("--export <file>", "first write all its seeds to this new file, age-encrypted to --to")
+      .option("--to <recipient>", "the client's age recipient (age1…); repeatable", (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option("--to-file <file>", "the client's age recipients, one a line")
+      .option("--format <format>", `hand-off format: ${EXPORT_FORMATS.join(", ")}`, "json")
+      .option("--recursive", "also remove the vault's scopes (acme/prod, …)"),
+  )
     .addHelpText(
       "after",
-      "\nExamples:\n  mfavault client remove acme\n  mfavault client remove acme --recursive --export acme-handoff.age --to age1… --format aegis",
+      "\nExamples:\n  mfavault client remove acme\n  mfavault client remove acme --recursive --export acme-handoff.age --to age1… --format aegis\n" +
+        '  mfavault client remove acme/bg --export bg.age --to age1… --break-glass --reason "client offboarding"',
     )
     .action((vault: string, opts: Omit<ClientRemoveOptions, "vault">) => runClientRemove(ctx, { ...opts, vault }));
 }

@@ -5,7 +5,7 @@
 // merge from a clone that had not seen the requirement.
 import { execa } from "execa";
 import { createSocket } from "node:dgram";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ageDecrypt, baseEnv, BIN, oathtoolTotp, readRepoFile, SEEDS, teamWorld, type World } from "../helpers/world.js";
@@ -242,6 +242,37 @@ describe("sealed break-glass vaults", () => {
     expect(r.stderr).toContain("refusing to move acme/bg/root out of acme/bg: it is sealed");
     const t = await w.run("alice", ["mv", "acme/aws", "hooli/aws"]);
     expect(t.stderr).toContain("it requires a ticket for every read");
+    clean();
+  });
+
+  it("holds a client's offboarding hand-off to the same rule: no --break-glass, no hand-off", async () => {
+    await ok("alice", ["client", "add", "offb", "--sealed"]);
+    await ok("alice", ["add", "offb/root", "--secret-stdin"], { input: SEEDS.aws });
+    const clientKey = join(w.dir, "offb-client.key");
+    await execa("age-keygen", ["-o", clientKey]);
+    const clientRecipient = String((await execa("age-keygen", ["-y", clientKey])).stdout).trim();
+    const out = join(w.dir, "offb-handoff.age");
+    const before = head();
+    const refused = await w.run("alice", ["client", "remove", "offb", "--export", out, "--to", clientRecipient]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/offb is a sealed break-glass vault: open it with --break-glass --reason/);
+    const stray = await w.run("alice", ["client", "remove", "offb", "--break-glass", "--reason", "x"]);
+    expect(stray.exitCode).toBe(2);
+    expect(stray.stderr).toMatch(/are for the hand-off's read of the seeds: add --export FILE/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(w.repo, "clients/offb/vault.age"))).toBe(true);
+    expect(head()).toBe(before);
+    clean();
+
+    const r = await w.run("alice", ["client", "remove", "offb", "--export", out, "--to", clientRecipient, "--break-glass", "--reason", "client offboarding"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain("WARNING: break-glass opening of offb");
+    const handoff = JSON.parse(String((await execa("age", ["-d", "-i", clientKey, out])).stdout));
+    expect(JSON.stringify(handoff)).toContain(SEEDS.aws);
+    const [exported, removed] = lines("alice").slice(-2);
+    expect(exported).toMatchObject({ action: "export", target: "offb", details: { breakGlass: true, reason: "client offboarding" } });
+    expect(removed).toMatchObject({ action: "client-remove", target: "offb" });
+    expect(existsSync(join(w.repo, "clients/offb"))).toBe(false);
     clean();
   });
 
