@@ -3,7 +3,8 @@
 import { escapeText } from "../core/escape.js";
 import { isMfaError } from "../core/errors.js";
 import { listVaults } from "../repo/layout.js";
-import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
+import { sharedVaultDoc } from "../repo/session-reads.js";
+import { readManifest } from "../repo/vault-store.js";
 import type { StatusSection } from "./status.js";
 
 export interface ConflictItem {
@@ -22,7 +23,7 @@ export const conflictSection: StatusSection = {
     for (const vault of listVaults(s.root)) {
       try {
         if (!readManifest(s.root, vault).recipients.some((r) => r.name === s.me.name)) continue;
-        const doc = await loadVaultDoc(s, vault);
+        const doc = await sharedVaultDoc(s, vault);
         for (const [name, e] of Object.entries(doc.entries)) {
           if (e.conflict) conflicts.push({ entry: `${vault}/${name}`, with: `${vault}/${e.conflict.with}`, since: e.conflict.since, issuer: e.issuer, account: e.account });
         }

@@ -11,7 +11,8 @@ import { parseSince } from "../core/schedule.js";
 import { recordRead } from "../repo/audit-log.js";
 import { listVaults } from "../repo/layout.js";
 import type { Session } from "../repo/session.js";
-import { loadVaultDoc, readManifest } from "../repo/vault-store.js";
+import { sharedVaultDoc } from "../repo/session-reads.js";
+import { readManifest } from "../repo/vault-store.js";
 import { accessSession, listSome } from "./access.js";
 import { auditReviewSection } from "./audit-review.js";
 import { emit, note, type Ctx } from "./context.js";
@@ -70,7 +71,7 @@ const rotationSection: StatusSection = {
           notReadable.push(vault);
           continue;
         }
-        rotationDue.push(...rotationDueItems(await loadVaultDoc(s, vault)));
+        rotationDue.push(...rotationDueItems(await sharedVaultDoc(s, vault)));
       } catch (e) {
         if (!isMfaError(e)) throw e;
         note(ctx, `warning: ${vault} not checked: ${e.message}`);

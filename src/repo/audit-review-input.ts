@@ -3,21 +3,21 @@
 import { auditReview, type AuditReview, type ReviewVault } from "../core/audit-review.js";
 import { parseReviewSettings } from "../core/review-settings.js";
 import { isMfaError } from "../core/errors.js";
-import { readAuditTrail } from "./audit-trail.js";
 import { listVaults } from "./layout.js";
 import type { Session } from "./session.js";
-import { loadVaultDoc, readManifest, readRecipients } from "./vault-store.js";
+import { sharedAuditTrail, sharedVaultDoc } from "./session-reads.js";
+import { readManifest, readRecipients } from "./vault-store.js";
 
 /** The review since `since`; `warn` hears about unreadable lines and vaults that could not be opened. */
 export async function loadAuditReview(s: Session, since: Date, warn: (message: string) => void): Promise<AuditReview> {
   const settings = parseReviewSettings(s.config.audit);
-  const trail = readAuditTrail(s.root);
+  const trail = sharedAuditTrail(s);
   if (trail.unreadable > 0) warn(`${trail.unreadable} audit line${trail.unreadable === 1 ? "" : "s"} could not be read and ${trail.unreadable === 1 ? "is" : "are"} not reviewed: run "mfavault audit verify"`);
   const vaults: ReviewVault[] = [];
   for (const vault of listVaults(s.root)) {
     const v: ReviewVault = { vault, readers: readRecipients(s.root, vault), entries: null };
     try {
-      if (readManifest(s.root, vault).recipients.some((r) => r.name === s.me.name)) v.entries = (await loadVaultDoc(s, vault)).entries;
+      if (readManifest(s.root, vault).recipients.some((r) => r.name === s.me.name)) v.entries = (await sharedVaultDoc(s, vault)).entries;
     } catch (e) {
       if (!isMfaError(e)) throw e;
       warn(`${vault} not reviewed: ${e.message}`);

@@ -4,10 +4,10 @@
 import type { AuditLine } from "../core/audit-line.js";
 import { isMfaError } from "../core/errors.js";
 import type { VaultDoc } from "../core/vault-doc.js";
-import { readAuditTrail } from "./audit-trail.js";
 import { listVaults } from "./layout.js";
 import type { Session } from "./session.js";
-import { loadVaultDoc, readManifest, readRecipients } from "./vault-store.js";
+import { sharedAuditTrail, sharedVaultDoc } from "./session-reads.js";
+import { readManifest, readRecipients } from "./vault-store.js";
 
 export interface PolicyVault {
   vault: string;
@@ -35,7 +35,7 @@ async function load(s: Session, warn: (message: string) => void): Promise<Policy
     const v: PolicyVault = { vault, readers: [], declared: readRecipients(s.root, vault), doc: null };
     try {
       v.readers = readManifest(s.root, vault).recipients.map((r) => r.name);
-      if (v.readers.includes(s.me.name)) v.doc = await loadVaultDoc(s, vault);
+      if (v.readers.includes(s.me.name)) v.doc = await sharedVaultDoc(s, vault);
     } catch (e) {
       if (!isMfaError(e)) throw e;
       warn(`${vault} not checked: ${e.message}`);
@@ -43,7 +43,7 @@ async function load(s: Session, warn: (message: string) => void): Promise<Policy
     vaults.push(v);
   }
   const until = s.now().toISOString();
-  const trail = readAuditTrail(s.root, { until: s.now() });
+  const trail = sharedAuditTrail(s);
   if (trail.unreadable > 0) warn(`${trail.unreadable} audit line${trail.unreadable === 1 ? "" : "s"} could not be read: run "mfavault audit verify"`);
   return { vaults, lines: trail.lines.map((t) => t.line).filter((l) => l.ts <= until), unreadable: trail.unreadable };
 }
