@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryPath, findEntry, parseIndex, prefixRange } from "../../src/repo/git-index.js";
 
@@ -123,5 +124,27 @@ describe("the index as entry offsets", () => {
       if (parsed) expect(parsed.offsets.length).toBeLessThan(FILES.length);
       else expect(parsed).toBeNull();
     }
+  });
+
+  it("never throws on a damaged index: null, or entries that lie inside the bytes", () => {
+    const raw = index();
+    const runs = Number(process.env.MFAVAULT_FUZZ_RUNS ?? 300);
+    const damage = fc.record({
+      cut: fc.nat({ max: raw.length }),
+      flips: fc.array(fc.record({ at: fc.nat({ max: raw.length - 1 }), byte: fc.integer({ min: 0, max: 255 }) }), { maxLength: 8 }),
+    });
+    fc.assert(
+      fc.property(damage, ({ cut, flips }) => {
+        const bytes = Buffer.from(raw);
+        for (const f of flips) bytes[f.at] = f.byte;
+        const idx = parseIndex(bytes.subarray(0, Math.max(cut, 32)), TARGET);
+        if (!idx) return;
+        for (const o of idx.offsets) expect(o + 62).toBeLessThanOrEqual(idx.raw.length);
+        const e = findEntry(idx, TARGET);
+        if (e >= 0) expect(entryPath(idx, e)).toBe(TARGET);
+        prefixRange(idx, Buffer.from("audit/"));
+      }),
+      { numRuns: runs },
+    );
   });
 });
