@@ -1,7 +1,7 @@
 // import() of the packages the bundles leave out (age-encryption, the keyring addon, prompts, clipboard,
-// image decoders). The lean bundle runs from a V8 code cache, and Node 20 drops a cached script's
-// dynamic-import hook ("A dynamic import callback was not specified"), so when bin/mfavault.js started
-// us, the import runs there, in a module Node compiled itself; the full CLI imports directly.
+// image decoders). The bundles run from V8 code caches, and Node 20 drops a cached script's dynamic-import
+// hook ("A dynamic import callback was not specified"), so when bin/mfavault.js started us, the import
+// runs there, in a module Node compiled itself; otherwise (a bundle required directly) it runs here.
 declare const __mfavaultImport: ((specifier: string) => Promise<unknown>) | undefined;
 
 export function importExternal<T>(specifier: string): Promise<T> {

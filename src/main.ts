@@ -7,6 +7,9 @@ import { runCode } from "./commands/code.js";
 import { processIo } from "./io.js";
 import { runGuarded } from "./run.js";
 
+/** Set by bin/mfavault.js: loads another bundle of dist/ the way it loaded this one. */
+declare const __mfavaultLoad: ((name: string) => unknown) | undefined;
+
 interface FastCode {
   address: string;
   vault?: string;
@@ -51,9 +54,12 @@ async function main(): Promise<void> {
     );
     return;
   }
-  // A separate bundle: required by path so esbuild leaves it out of this one.
+  // A separate bundle: loaded by name so esbuild leaves it out of this one; through bin/mfavault.js when
+  // it started us (which compiles it from its code cache), else required by path.
   const here = dirname(fileURLToPath(import.meta.url));
-  const cli = createRequire(import.meta.url)(join(here, "cli.cjs")) as { runCli(argv: string[]): Promise<number> };
+  const cli = (typeof __mfavaultLoad === "function" ? __mfavaultLoad("cli.cjs") : createRequire(import.meta.url)(join(here, "cli.cjs"))) as {
+    runCli(argv: string[]): Promise<number>;
+  };
   process.exitCode = await cli.runCli(args);
 }
 

@@ -4,14 +4,14 @@ import type { SyslogTarget } from "../core/syslog-message.js";
 
 /** Null when the collector answers; else why not. UDP has no handshake: a refusal (ICMP) is all it can show. */
 export async function syslogReachable(t: SyslogTarget, timeoutMs = 3000): Promise<string | null> {
-  const { lookup } = await import("node:dns/promises");
+  const { lookup } = process.getBuiltinModule("node:dns/promises");
   try {
     await lookup(t.host);
   } catch {
     return `cannot resolve ${t.host}`;
   }
   if (t.transport === "udp") {
-    const dgram = await import("node:dgram");
+    const dgram = process.getBuiltinModule("node:dgram");
     return new Promise((done) => {
       const socket = dgram.createSocket(t.host.includes(":") ? "udp6" : "udp4");
       const finish = (result: string | null) => {
@@ -25,8 +25,8 @@ export async function syslogReachable(t: SyslogTarget, timeoutMs = 3000): Promis
       });
     });
   }
-  const net = await import("node:net");
-  const tls = await import("node:tls");
+  const net = process.getBuiltinModule("node:net");
+  const tls = process.getBuiltinModule("node:tls");
   return new Promise((done) => {
     const socket =
       t.transport === "tls"

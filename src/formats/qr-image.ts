@@ -4,6 +4,7 @@
 import { badInput } from "../core/errors.js";
 import { batchProblems, parseMigrationUri } from "./google-migration.js";
 import { emptyResult, problemMessage, type ImportResult } from "./imported.js";
+import { importExternal } from "../load-external.js";
 import { uriEntry } from "./otpauth-list.js";
 
 const MAX_PIXELS = 40_000_000;
@@ -25,13 +26,13 @@ interface Rgba {
 async function pixels(image: Buffer): Promise<Rgba> {
   try {
     if (isPng(image)) {
-      const { PNG } = await import("pngjs");
+      const { PNG } = await importExternal<typeof import("pngjs")>("pngjs");
       const png = PNG.sync.read(image);
       if (png.width * png.height > MAX_PIXELS) throw badInput("the image is too large to scan (over 40 megapixels)");
       return { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
     }
     if (isJpeg(image)) {
-      const jpeg = await import("jpeg-js");
+      const jpeg = await importExternal<typeof import("jpeg-js") & { default?: typeof import("jpeg-js") }>("jpeg-js");
       const decode = (jpeg.default ?? jpeg).decode;
       const img = decode(image, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
       return { data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), width: img.width, height: img.height };
@@ -46,7 +47,7 @@ async function pixels(image: Buffer): Promise<Rgba> {
 /** The text in the image's QR code. */
 export async function readQrText(image: Buffer): Promise<string> {
   const { data, width, height } = await pixels(image);
-  const jsqr = await import("jsqr");
+  const jsqr = await importExternal<{ default?: typeof import("jsqr").default } & typeof import("jsqr")>("jsqr");
   const jsQR = (jsqr.default ?? jsqr) as unknown as typeof import("jsqr").default;
   const code = jsQR(data, width, height, { inversionAttempts: "attemptBoth" });
   if (!code) throw badInput("no QR code found in the image: crop it to the code, or import the otpauth URI as text");

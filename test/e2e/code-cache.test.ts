@@ -1,5 +1,5 @@
-// The lean bundle starts from the V8 code cache the build made for it; a cache made for another build,
-// or one this V8 refuses, is ignored and the CLI works the same. Runs copies of bin/ and dist/.
+// Both bundles start from the V8 code caches the build made for them; a cache made for another build, or
+// one this V8 refuses, is ignored and the CLI works the same. Runs copies of bin/ and dist/.
 import { execa } from "execa";
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -27,33 +27,49 @@ function installCopy(name: string): string {
 }
 
 /**
- * Runs `code acme/aws` with the copy's bin required in-process, and reports what V8 said of the cache:
+ * Runs the CLI with the copy's bin required in-process, and reports what V8 said of each bundle's cache:
  * false (used), true (refused), undefined (none offered).
  */
-async function codeWithCacheReport(dir: string): Promise<{ code: string; cache: string; exitCode: number }> {
+async function runWithCacheReport(dir: string, args: string[]): Promise<{ out: string; lean: string; cli: string; exitCode: number }> {
   const bin = join(dir, "bin/mfavault.js");
-  const probe = `process.argv.splice(1, 0, ${JSON.stringify(bin)}); const s = require(${JSON.stringify(bin)}); process.on("exit", () => process.stderr.write("cache:" + s.cachedDataRejected));`;
-  const r = await execa("node", ["-e", probe, "code", "acme/aws"], {
+  const probe =
+    `process.argv.splice(1, 0, ${JSON.stringify(bin)}); const s = require(${JSON.stringify(bin)}); ` +
+    `process.on("exit", () => process.stderr.write("lean:" + s["mfavault.cjs"].cachedDataRejected + " cli:" + (s["cli.cjs"] ? s["cli.cjs"].cachedDataRejected : "unloaded")));`;
+  const r = await execa("node", ["-e", probe, ...args], {
     env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
     extendEnv: false,
     reject: false,
   });
-  return { code: String(r.stdout).trim(), cache: /cache:(\w+)/.exec(String(r.stderr))?.[1] ?? "?", exitCode: r.exitCode ?? 1 };
+  const err = String(r.stderr);
+  return { out: String(r.stdout).trim(), lean: /lean:(\w+)/.exec(err)?.[1] ?? "?", cli: /cli:(\w+)/.exec(err)?.[1] ?? "?", exitCode: r.exitCode ?? 1 };
 }
 
-describe("the code cache of the lean bundle", () => {
-  it("is made by the build for this bundle, and V8 takes it", async () => {
-    const cache = readFileSync(join(ROOT, "dist/mfavault.cjs.cache"));
-    const firstLine = readFileSync(join(ROOT, "dist/mfavault.cjs"), "utf8").split("\n")[0]!;
-    expect(firstLine).toMatch(/^\/\/ mfavault build [0-9a-f]{64}$/);
-    expect(cache.toString("latin1", 0, 64)).toBe(firstLine.slice(-64));
+async function codeWithCacheReport(dir: string): Promise<{ code: string; cache: string; exitCode: number }> {
+  const r = await runWithCacheReport(dir, ["code", "acme/aws"]);
+  expect(r.cli).toBe("unloaded");
+  return { code: r.out, cache: r.lean, exitCode: r.exitCode };
+}
+
+describe("the code caches of the bundles", () => {
+  it("are made by the build for these bundles, and V8 takes them", async () => {
+    for (const bundle of ["mfavault.cjs", "cli.cjs"]) {
+      const cache = readFileSync(join(ROOT, `dist/${bundle}.cache`));
+      const firstLine = readFileSync(join(ROOT, `dist/${bundle}`), "utf8").split("\n")[0]!;
+      expect(firstLine).toMatch(/^\/\/ mfavault build [0-9a-f]{64}$/);
+      expect(cache.toString("latin1", 0, 64)).toBe(firstLine.slice(-64));
+    }
     const r = await codeWithCacheReport(ROOT);
     expect(r.exitCode).toBe(0);
     expect(r.cache).toBe("false");
     expect(r.code).toMatch(/^\d{6}$/);
+    // Every other command runs the full CLI, from its own cache.
+    const list = await runWithCacheReport(ROOT, ["list", "acme", "--json"]);
+    expect(list.exitCode).toBe(0);
+    expect([list.lean, list.cli]).toEqual(["false", "false"]);
+    expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ path: "acme/aws" })]);
   });
 
-  it("is ignored when it was made for another build, and the code is still right", async () => {
+  it("is ignored when made for another build, and the code is still right", async () => {
     const dir = installCopy("other-build");
     const bundle = join(dir, "dist/mfavault.cjs");
     // Same length, another build id: V8's own check (the source length) would not notice.
@@ -81,12 +97,17 @@ describe("the code cache of the lean bundle", () => {
     expect(r.code).toMatch(/^\d{6}$/);
   });
 
-  it("is not needed at all: a build without one compiles from source", async () => {
+  it("is not needed at all: a build without caches compiles from source", async () => {
     const dir = installCopy("no-cache");
     writeFileSync(join(dir, "dist/mfavault.cjs.cache"), "");
+    writeFileSync(join(dir, "dist/cli.cjs.cache"), "");
     const r = await codeWithCacheReport(dir);
     expect(r.exitCode).toBe(0);
     expect(r.cache).toBe("undefined");
     expect(r.code).toMatch(/^\d{6}$/);
+    const list = await runWithCacheReport(dir, ["list", "acme", "--json"]);
+    expect(list.exitCode).toBe(0);
+    expect(list.cli).toBe("undefined");
+    expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ path: "acme/aws" })]);
   });
 });
