@@ -1,7 +1,7 @@
 // Age identities and recipients as strings (bech32), and the Ed25519 signing key derived from an identity.
-import { decodeBech32, encodeBech32 } from "./bech32.js";
 import { hkdfSync, sign, verify, type KeyObject } from "node:crypto";
 import { badInput } from "../core/errors.js";
+import { decodeBech32, encodeBech32 } from "./bech32.js";
 import { okpPrivateKey, okpPublicBytes, okpPublicKey } from "./okp-keys.js";
 import { x25519PublicBytes } from "./x25519.js";
 
@@ -27,7 +27,6 @@ const PQ_SECRET_HRP = "age-secret-key-pq-";
  * Ed25519 seed (RFC 8032 private key).
  */
 export const SIGNING_KEY_LABEL = "mfavault.v1 ed25519 signing key";
-
 
 export function parseIdentity(s: string): AgeIdentity {
   const encoded = s.trim();
