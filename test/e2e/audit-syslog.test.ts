@@ -9,13 +9,11 @@ import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { auditFileFor } from "../../src/core/audit-line.js";
-import { readRepoFile, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, readRepoFile, SEEDS, type World } from "../helpers/world.js";
 
 let w: World;
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  await w.run("alice", ["client", "add", "acme"]);
-  await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws });
+  w = await awsWorld();
 });
 afterAll(() => w.cleanup());
 

@@ -2,14 +2,12 @@
 // clipboard back. The clearing runs in a detached process that outlives the command.
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, baseEnv, oathtoolTotp, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, baseEnv, BIN, oathtoolTotp, SEEDS, type World } from "../helpers/world.js";
 
 let w: World;
 
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  expect((await w.run("alice", ["client", "add", "acme"])).exitCode).toBe(0);
-  expect((await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws })).exitCode).toBe(0);
+  w = await awsWorld();
 });
 afterAll(() => w.cleanup());
 

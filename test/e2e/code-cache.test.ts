@@ -4,15 +4,13 @@ import { execa } from "execa";
 import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, oathtoolTotp, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, baseEnv, oathtoolTotp, SEEDS, type World } from "../helpers/world.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 let w: World;
 
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  expect((await w.run("alice", ["client", "add", "acme"])).exitCode).toBe(0);
-  expect((await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws })).exitCode).toBe(0);
+  w = await awsWorld();
 });
 afterAll(() => w.cleanup());
 

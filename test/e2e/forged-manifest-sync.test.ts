@@ -10,29 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAuditLine, hashLine, parseAuditLine } from "../../src/core/audit-line.js";
 import { signManifest } from "../../src/core/manifest.js";
 import { deriveSigningKey, parseIdentityFile } from "../../src/crypto/keys.js";
-import { cloneWorld, type CloneWorld } from "../helpers/clones.js";
+import { ok, sharedAcmeWorld, type CloneWorld } from "../helpers/clones.js";
 import { SEEDS } from "../helpers/world.js";
 
 let w: CloneWorld;
 let a: string; // alice's clone
 let c: string; // carol's clone
 
-async function ok(p: Promise<{ exitCode: number; stderr: string; stdout: string }>) {
-  const r = await p;
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r;
-}
-
 const keyOf = (who: string) => deriveSigningKey(parseIdentityFile(readFileSync(w.engineers.get(who)!.keyFile, "utf8"))[0]!);
 
 beforeAll(async () => {
-  w = await cloneWorld(["alice", "bob", "carol"]);
-  a = w.repo;
-  await ok(w.runIn(a, "alice", ["client", "add", "acme", "--grant", "bob"]));
-  await ok(w.runIn(a, "alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws }));
-  await ok(w.runIn(a, "alice", ["sync"]));
-  c = w.clone("carol-clone");
-  await ok(w.runIn(c, "carol", ["sync"]));
+  ({ w, a, other: c } = await sharedAcmeWorld("carol", "carol-clone"));
 });
 afterAll(() => w.cleanup());
 

@@ -4,13 +4,11 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, SEEDS, type World } from "../helpers/world.js";
 
 let w: World;
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  await w.run("alice", ["client", "add", "acme"]);
-  await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws });
+  w = await awsWorld();
 });
 afterAll(() => w.cleanup());
 

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportSamples, hostileExport, PASSWORD, seedsIn } from "../helpers/hostile-exports.js";
-import { baseEnv, BIN, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, baseEnv, BIN, SEEDS, type World } from "../helpers/world.js";
 
 const RUNS = Math.max(20, Math.floor(Number(process.env.MFAVAULT_FUZZ_RUNS ?? 2000) / 10));
 
@@ -16,9 +16,7 @@ let w: World;
 let base: string;
 let passwordFile: string;
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  await w.run("alice", ["client", "add", "acme"]);
-  await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws });
+  w = await awsWorld();
   base = w.git(["rev-parse", "HEAD"]);
   passwordFile = join(w.dir, "pw.txt");
   writeFileSync(passwordFile, `${PASSWORD}\n`);

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptedAegis, encryptedTwofas, migrationPayload, migrationUri, pngToJpeg, qrPng } from "../helpers/fixture-makers.js";
 import { expectImported, exportedEntries, type Expected } from "../helpers/otp-check.js";
+import { runOnPty } from "../helpers/pty.js";
 import { teamWorld, type World } from "../helpers/world.js";
 
 const FIX = resolve(import.meta.dirname, "../../fixtures/import");
@@ -278,26 +279,13 @@ describe("all or nothing", () => {
     const file = join(w.dir, "aegis-prompted.json");
     writeFileSync(file, encryptedAegis(plain.db, PASSWORD));
     await w.run("alice", ["client", "add", "prompted"]);
-    const { execa } = await import("execa");
-    const { BIN, baseEnv } = await import("../helpers/world.js");
-    const child = execa("script", ["-qec", `node ${BIN} import prompted ${file}`, "/dev/null"], {
-      env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
-      extendEnv: false,
-      reject: false,
+    const r = await runOnPty(w.home, ["import", "prompted", file], {
+      env: { MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
+      steps: [{ expect: /Password of the encrypted backup/, send: `${PASSWORD}\r` }],
     });
-    let screen = "";
-    let typed = false;
-    child.stdout!.on("data", (chunk: Buffer) => {
-      screen += chunk.toString();
-      if (!typed && screen.includes("Password of the encrypted backup")) {
-        typed = true;
-        child.stdin!.write(`${PASSWORD}\r`);
-      }
-    });
-    const r = await child;
-    expect(r.exitCode, screen).toBe(0);
-    expect(screen).toMatch(/imported 4 entries into prompted/);
-    expect(screen).not.toContain(PASSWORD);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.output).toMatch(/imported 4 entries into prompted/);
+    expect(r.output).not.toContain(PASSWORD);
     head = w.git(["rev-parse", "HEAD"]);
   });
 
@@ -448,16 +436,11 @@ describe("progress", () => {
   it("shows progress on stderr when it is a terminal", async () => {
     const file = bigCsv();
     await w.run("alice", ["client", "add", "bigtty"]);
-    const { execa } = await import("execa");
-    const { BIN, baseEnv } = await import("../helpers/world.js");
-    const command = `node ${BIN} import bigtty ${file}`;
-    const r = await execa("script", ["-qec", command, "/dev/null"], {
-      env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
-      extendEnv: false,
-      reject: false,
+    const r = await runOnPty(w.home, ["import", "bigtty", file], {
+      env: { MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("alice")!.keyFile },
     });
-    expect(r.exitCode, String(r.stderr)).toBe(0);
-    expect(String(r.stdout)).toMatch(/read 1200 entries from big\.csv \(csv\)/);
-    expect(String(r.stdout)).toMatch(/encrypting bigtty \(1200 entries\) and committing/);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.output).toMatch(/read 1200 entries from big\.csv \(csv\)/);
+    expect(r.output).toMatch(/encrypting bigtty \(1200 entries\) and committing/);
   });
 });

@@ -8,7 +8,8 @@ import { createSocket } from "node:dgram";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ageDecrypt, baseEnv, BIN, oathtoolTotp, readRepoFile, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { runOnPty } from "../helpers/pty.js";
+import { ageDecrypt, baseEnv, oathtoolTotp, readRepoFile, SEEDS, teamWorld, type World } from "../helpers/world.js";
 
 let w: World;
 const ok = async (who: string, args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}) => {
@@ -130,23 +131,12 @@ describe("ticket-linked access", () => {
 
   it("asks for the ticket on a terminal", async () => {
     // --json: the same prompt, and output that does not depend on how a terminal shows a code.
-    const child = execa("script", ["-qec", `node ${BIN} code acme/aws --json`, "/dev/null"], {
-      env: { ...baseEnv(w.home), MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("bob")!.keyFile },
-      extendEnv: false,
-      reject: false,
+    const r = await runOnPty(w.home, ["code", "acme/aws", "--json"], {
+      env: { MFAVAULT_DIR: w.repo, MFAVAULT_IDENTITY_FILE: w.engineers.get("bob")!.keyFile },
+      steps: [{ expect: /Ticket for acme\/aws \(acme requires one\)/, send: "INC-9\r" }],
     });
-    let screen = "";
-    let typed = false;
-    child.stdout!.on("data", (chunk: Buffer) => {
-      screen += chunk.toString();
-      if (!typed && screen.includes("Ticket for acme/aws (acme requires one)")) {
-        typed = true;
-        child.stdin!.write("INC-9\r");
-      }
-    });
-    const r = await child;
-    expect(r.exitCode, screen).toBe(0);
-    expect(screen).toMatch(/"code": "\d{6}"/);
+    expect(r.exitCode, r.output).toBe(0);
+    expect(r.output).toMatch(/"code": "\d{6}"/);
     expect(lastLine("bob")).toMatchObject({ action: "code", target: "acme/aws", details: { ticket: "INC-9" } });
   });
 });

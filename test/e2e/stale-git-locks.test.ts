@@ -6,14 +6,12 @@ import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync }
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, BIN, SEEDS, teamWorld, type World } from "../helpers/world.js";
+import { awsWorld, baseEnv, BIN, type World } from "../helpers/world.js";
 
 let w: World;
 let base: string;
 beforeAll(async () => {
-  w = await teamWorld(["alice"]);
-  await w.run("alice", ["client", "add", "acme"]);
-  await w.run("alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws });
+  w = await awsWorld();
   base = w.git(["rev-parse", "HEAD"]);
 });
 afterAll(() => w.cleanup());

@@ -10,7 +10,7 @@ import { execaSync } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditSignatureValid, hashLine, parseAuditLine } from "../../src/core/audit-line.js";
 import { manifestSignatureValid, parseManifest } from "../../src/core/manifest.js";
-import { cloneWorld, type CloneWorld } from "../helpers/clones.js";
+import { ok, sharedAcmeWorld, type CloneWorld } from "../helpers/clones.js";
 import { baseEnv, SEEDS } from "../helpers/world.js";
 
 let w: CloneWorld;
@@ -34,20 +34,8 @@ function manifestMatches(dir: string, vault = "acme"): { writer: string; readers
   return { writer: m.writer, readers: m.recipients.map((r) => r.name) };
 }
 
-async function ok(p: Promise<{ exitCode: number; stderr: string; stdout: string }>) {
-  const r = await p;
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r;
-}
-
 beforeAll(async () => {
-  w = await cloneWorld(["alice", "bob", "carol"]);
-  a = w.repo;
-  await ok(w.runIn(a, "alice", ["client", "add", "acme", "--grant", "bob"]));
-  await ok(w.runIn(a, "alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws }));
-  await ok(w.runIn(a, "alice", ["sync"]));
-  b = w.clone("bob-clone");
-  await ok(w.runIn(b, "bob", ["sync"]));
+  ({ w, a, other: b } = await sharedAcmeWorld("bob", "bob-clone"));
 });
 afterAll(() => w.cleanup());
 

@@ -2,7 +2,8 @@
 // alice's first clone (where init ran) and one more clone per engineer (or per machine).
 import { execaSync } from "execa";
 import { join } from "node:path";
-import { baseEnv, teamWorld, type RunResult, type World } from "./world.js";
+import { expect } from "vitest";
+import { baseEnv, SEEDS, teamWorld, type RunResult, type World } from "./world.js";
 
 export interface CloneWorld extends World {
   remote: string;
@@ -27,4 +28,26 @@ export async function cloneWorld(names: string[]): Promise<CloneWorld> {
   };
   w.runIn = (dir, as, args, opts = {}) => w.run(as, args, { ...opts, env: { MFAVAULT_DIR: dir, ...opts.env } });
   return w;
+}
+
+/** Awaits a run and expects it to succeed (its stderr shown when it does not). */
+export async function ok(p: Promise<RunResult>): Promise<RunResult> {
+  const r = await p;
+  expect(r.exitCode, r.stderr).toBe(0);
+  return r;
+}
+
+/**
+ * alice, bob and carol on one remote: alice's clone has acme (read by alice and bob) with acme/aws and has
+ * pushed it; `who` has a second clone, `dir`, synced. Returns the world, alice's clone and that clone.
+ */
+export async function sharedAcmeWorld(who: string, dir: string): Promise<{ w: CloneWorld; a: string; other: string }> {
+  const w = await cloneWorld(["alice", "bob", "carol"]);
+  const a = w.repo;
+  await ok(w.runIn(a, "alice", ["client", "add", "acme", "--grant", "bob"]));
+  await ok(w.runIn(a, "alice", ["add", "acme/aws", "--secret-stdin"], { input: SEEDS.aws }));
+  await ok(w.runIn(a, "alice", ["sync"]));
+  const other = w.clone(dir);
+  await ok(w.runIn(other, who, ["sync"]));
+  return { w, a, other };
 }

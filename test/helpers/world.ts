@@ -100,6 +100,16 @@ export async function teamWorld(names: string[] = ["alice", "bob"]): Promise<Wor
   return w;
 }
 
+/** The smallest working world: alice's repo with vault acme holding one entry, acme/aws (SEEDS.aws). */
+export async function awsWorld(): Promise<World> {
+  const w = await teamWorld(["alice"]);
+  for (const [args, input] of [[["client", "add", "acme"], ""], [["add", "acme/aws", "--secret-stdin"], SEEDS.aws]] as const) {
+    const r = await w.run("alice", [...args], { input });
+    if (r.exitCode !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  }
+  return w;
+}
+
 /** Decrypts a vault file with the real age CLI; returns null when that key cannot open it. */
 export function ageDecrypt(w: World, who: string, file: string): string | null {
   const r = execaSync("age", ["-d", "-i", w.engineers.get(who)!.keyFile, join(w.repo, file)], { reject: false });
