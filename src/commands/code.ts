@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { entryCode, type Entry } from "../core/entry.js";
 import { escapeText } from "../core/escape.js";
 import { isMfaError, notFound, usageError } from "../core/errors.js";
-import { checkName, resolveEntryAddress, type EntryAddress } from "../core/names.js";
+import { isName, resolveEntryAddress, type EntryAddress } from "../core/names.js";
 import { secondsRemaining } from "../core/otp.js";
 import type { VaultDoc } from "../core/vault-doc.js";
 import { vaultExists } from "../repo/layout.js";
@@ -39,15 +39,6 @@ export interface CodeResult {
   next?: string;
   counter?: number;
   copied?: boolean;
-}
-
-function isName(s: string): boolean {
-  try {
-    checkName(s);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The exact entry, or on a terminal the one a partial address means; scripts get exact or not-found. */

@@ -1,7 +1,7 @@
 // `mfavault identity new|show|card|export`: the engineer's age identity and the public card made from it.
 import { generateKeyPairSync } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { serializeCard, type Card } from "../core/card.js";
 import { failure, usageError } from "../core/errors.js";
@@ -9,6 +9,7 @@ import { checkName } from "../core/names.js";
 import { recipientOf } from "../crypto/age-file.js";
 import { deriveSigningKey, encodeX25519Identity, parseIdentity, type AgeIdentity } from "../crypto/keys.js";
 import { keychainLabel, keychainStatus, readKeychainIdentity, storeKeychainIdentity } from "../identity/keychain.js";
+import { writeNewIdentityFile } from "../identity/new-identity-file.js";
 import { writeProtectedIdentity } from "../identity/protected-file.js";
 import { findIdentity, loadIdentities, protectedIdentityPath } from "../identity/sources.js";
 import { confirmOnTty, newPassphrase, passphrasePrompt } from "./secret-input.js";
@@ -41,22 +42,6 @@ function identityFileText(identity: AgeIdentity, now: Date): string {
   return `# created: ${now.toISOString()}\n# public key: ${identity.recipient}\n${identity.encoded}\n`;
 }
 
-/** Writes a new file only: an existing identity is never overwritten. Mode 0600 from the first byte. */
-function writeIdentityFile(path: string, identity: AgeIdentity, now: Date): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let fd: number;
-  try {
-    fd = openSync(path, "wx", 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw failure(`${path} already exists: refusing to overwrite an identity`);
-    throw e;
-  }
-  try {
-    writeSync(fd, identityFileText(identity, now));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * A new identity, kept where this machine keeps secrets: the OS keychain when one answers, else the
@@ -106,7 +91,7 @@ export function defineIdentity(program: Command, ctx: Ctx): void {
       if (o.out) {
         const path = resolve(ctx.io.cwd, o.out);
         identity = await newIdentity(Boolean(o.pq));
-        writeIdentityFile(path, identity, ctx.io.now());
+        writeNewIdentityFile(path, identityFileText(identity, ctx.io.now()));
         note(ctx, `wrote ${path} (mode 0600). Back it up: it is your only key. Point MFAVAULT_IDENTITY_FILE at it.`);
       } else {
         const made = await makeStoredIdentity(ctx, { pq: o.pq, keychain: o.keychain });

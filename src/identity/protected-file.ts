@@ -1,13 +1,12 @@
 // The passphrase-protected identity file (identity.age under the XDG config directory): the identity in an
 // age file encrypted with a passphrase (scrypt), for machines with no keychain. `age -d` opens it too.
 // typage does the scrypt work; it is loaded only when such a file is read or written.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
-import { failure, noAccess, usageError } from "../core/errors.js";
+import { noAccess, usageError } from "../core/errors.js";
 import { parseIdentityFile, type AgeIdentity } from "../crypto/keys.js";
 import { armor, readAgeFile } from "../crypto/age-header.js";
 import { readableByOthers, readPrivateFile, USER_LIMITS } from "../repo/user-file.js";
 import { importExternal } from "../load-external.js";
+import { writeNewIdentityFile } from "./new-identity-file.js";
 
 /** Asks for a passphrase on the terminal; absent when there is no terminal to ask on. */
 export type AskPassphrase = (message: string) => Promise<string>;
@@ -36,20 +35,7 @@ export async function writeProtectedIdentity(path: string, identityFileText: str
   const { Encrypter } = await importExternal<typeof import("age-encryption")>("age-encryption");
   const e = new Encrypter();
   e.setPassphrase(passphrase);
-  const armored = armor(await e.encrypt(identityFileText));
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let fd: number;
-  try {
-    fd = openSync(path, "wx", 0o600);
-  } catch (e2) {
-    if ((e2 as NodeJS.ErrnoException).code === "EEXIST") throw failure(`${path} already exists: refusing to overwrite an identity`);
-    throw e2;
-  }
-  try {
-    writeSync(fd, armored);
-  } finally {
-    closeSync(fd);
-  }
+  writeNewIdentityFile(path, armor(await e.encrypt(identityFileText)));
 }
 
 /** The plaintext, or null when the passphrase is wrong. */

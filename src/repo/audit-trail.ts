@@ -8,7 +8,7 @@ import type { Card } from "../core/card.js";
 import { isMfaError } from "../core/errors.js";
 import { escapeText } from "../core/escape.js";
 import type { Finding } from "../core/finding.js";
-import { checkName } from "../core/names.js";
+import { isName } from "../core/names.js";
 import { AUDIT_DIR } from "./layout.js";
 import { LIMITS, readRepoText } from "./repo-file.js";
 import { checkSignatures, type SignatureJob } from "./signature-check.js";
@@ -20,15 +20,6 @@ function entriesOf(dir: string): Dirent[] {
     return readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
-  }
-}
-
-function validName(name: string): boolean {
-  try {
-    checkName(name);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -44,7 +35,7 @@ export function checkAuditTrail(root: string, team: Map<string, Card>): TrailChe
   const out: TrailCheck = { findings: [], lines: 0, engineers: 0 };
   for (const d of entriesOf(join(root, AUDIT_DIR))) {
     const rel = `${AUDIT_DIR}/${d.name}`;
-    if (!d.isDirectory() || !validName(d.name)) {
+    if (!d.isDirectory() || !isName(d.name)) {
       out.findings.push({ file: rel, check: "audit-layout", message: `${escapeText(rel)} is not an engineer's audit folder (audit/<engineer>/<YYYY-MM>.jsonl)` });
       continue;
     }
