@@ -28,8 +28,8 @@ function readRef(gitDir: string, ref: string): string | null {
  * children for its subdirectories, each subdirectory's entries skipped by its cache-tree entry count.
  */
 function writeDirTree(gitDir: string, index: GitIndex, dir: string, node: CacheTreeNode, replaced: Map<string, Buffer>): Buffer | null {
-  const prefix = Buffer.from(dir === "" ? "" : `${dir}/`, "utf8");
-  const [lo, hi] = prefixRange(index, prefix);
+  const prefix = dir === "" ? "" : `${dir}/`;
+  const [lo, hi] = prefixRange(index, Buffer.from(prefix, "utf8"));
   const items: TreeItem[] = [];
   let subdirs = 0;
   for (let i = lo; i < hi; ) {
@@ -48,7 +48,7 @@ function writeDirTree(gitDir: string, index: GitIndex, dir: string, node: CacheT
     if (!child || child.entryCount <= 0) return null;
     // The child's entries are the next entryCount ones: check the last is its and the one after is not.
     const next = i + child.entryCount;
-    const inside = `${prefix.toString("utf8")}${name}/`;
+    const inside = `${prefix}${name}/`;
     if (next > hi || !entryPath(index, next - 1).startsWith(inside) || (next < hi && entryPath(index, next).startsWith(inside))) return null;
     const sha = replaced.get(name) ?? child.sha;
     if (!sha) return null;
